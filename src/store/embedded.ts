@@ -1,0 +1,33 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { citext } from '@electric-sql/pglite/contrib/citext';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import type { Database, Queryable, QueryResult } from './db.js';
+
+function wrap(db: Pick<PGlite, 'query'>): Queryable {
+  return {
+    async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+      const r = await db.query<T>(sql, params as unknown[]);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+  };
+}
+
+/**
+ * The embedded PostgreSQL (PGlite, WASM). `dataDir` persists it; `undefined` keeps it in memory.
+ * PGlite is single-connection, so transactions are serialised by PGlite itself.
+ */
+export async function openEmbedded(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir, { extensions: { citext, pgcrypto } });
+  const root = wrap(db);
+  return {
+    kind: 'embedded',
+    query: root.query,
+    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    withConnection: (work) => work(root),
+    async close() {
+      await db.close();
+    },
+  };
+}
