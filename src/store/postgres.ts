@@ -24,25 +24,32 @@ export function openPostgres(connectionString: string, options: { max?: number }
     query: root.query,
     async transaction(work) {
       const client = await pool.connect();
+      let result;
       try {
         await client.query('BEGIN');
-        const result = await work(wrap(client));
+        result = await work(wrap(client));
         await client.query('COMMIT');
-        return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
+        // A connection that cannot even roll back is broken: destroy it rather than pool it.
+        const rollbackFailed = await client.query('ROLLBACK').then(() => false, () => true);
+        client.release(rollbackFailed);
         throw err;
-      } finally {
-        client.release();
       }
+      client.release();
+      return result;
     },
     async withConnection(work) {
       const client = await pool.connect();
+      let result;
       try {
-        return await work(wrap(client));
-      } finally {
-        client.release();
+        result = await work(wrap(client));
+      } catch (err) {
+        // Session state (an open transaction, an advisory lock) may be left behind: never pool it.
+        client.release(true);
+        throw err;
       }
+      client.release();
+      return result;
     },
     async close() {
       await pool.end();
