@@ -1,0 +1,14 @@
+export { JwtSecretError, parseJwtSecret, generateSigningKey, DEFAULT_ISSUER, DEFAULT_CLAIMS_NAMESPACE } from './jwt-secret.js';
+export type { SigningKeyConfig, JwtSecretType, SigningAlgorithm, KeyFamily, ClaimsFormat, ParseJwtSecretOptions } from './jwt-secret.js';
+export { KeyRing, buildKeyRing } from './keyring.js';
+export type { KeyRingOptions, PreviousSigningKey, PreviousJwtSecret, RingKey, JwkSet, PublishedJwk, RsaJwk, EcJwk, OkpJwk } from './keyring.js';
+export { InvalidAccessTokenError, signJwt, verifyJwt } from './jws.js';
+export type { InvalidTokenReason, SignJwtOptions, VerifiedJwt } from './jws.js';
+export { signAccessToken, verifyAccessToken } from './access-token.js';
+export type { AccessTokenInput, VerifiedAccessToken } from './access-token.js';
+export { buildHasuraClaims, encodeClaimValue, normalizeClaimName, STANDARD_CLAIMS, ELEVATED_CLAIM } from './hasura-claims.js';
+export type { HasuraClaims, HasuraClaimsInput } from './hasura-claims.js';
+export { encodeGoJson } from './go-json.js';
+export { newRefreshToken, hashRefreshToken, sealNextToken, openNextToken } from './refresh-token.js';
+export { newPersonalAccessToken, hashPersonalAccessToken, PAT_TOKEN_TYPE } from './pat.js';
+export { safeEqual } from './timing.js';
