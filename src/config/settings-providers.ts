@@ -1,0 +1,245 @@
+/**
+ * OAuth provider settings (CONFIG.md §14, PROVIDERS.md). Each provider follows the pattern of
+ * §14.1: `AUTH_PROVIDER_<P>_ENABLED`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_SCOPE`, with the exceptions
+ * of §14.2 (Apple has no secret, WorkOS no scope, Twitter uses OAuth 1.0a consumer credentials).
+ */
+import type { Setting, SettingGroup } from './setting.js';
+
+/** The 16 provider ids of the API, as they appear in `/signin/provider/{provider}`. */
+export const PROVIDER_IDS = [
+  'apple',
+  'azuread',
+  'bitbucket',
+  'discord',
+  'entraid',
+  'facebook',
+  'github',
+  'gitlab',
+  'google',
+  'linkedin',
+  'spotify',
+  'strava',
+  'twitch',
+  'twitter',
+  'windowslive',
+  'workos',
+] as const;
+
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+const enabled = <T extends string, F extends string>(token: T, flag: F, label: string, group: SettingGroup) =>
+  ({
+    env: `AUTH_PROVIDER_${token}_ENABLED`,
+    flag: `${flag}-enabled`,
+    type: 'boolean',
+    default: false,
+    group,
+    description: `Enable sign-in with ${label} (GET /signin/provider/${flag}).`,
+  }) as const;
+
+const clientId = <T extends string, F extends string>(token: T, flag: F, label: string, group: SettingGroup) =>
+  ({
+    env: `AUTH_PROVIDER_${token}_CLIENT_ID`,
+    flag: `${flag}-client-id`,
+    type: 'string',
+    default: '',
+    group,
+    description: `OAuth client id issued by ${label}.`,
+  }) as const;
+
+const clientSecret = <T extends string, F extends string>(token: T, flag: F, label: string, group: SettingGroup) =>
+  ({
+    env: `AUTH_PROVIDER_${token}_CLIENT_SECRET`,
+    flag: `${flag}-client-secret`,
+    type: 'string',
+    default: '',
+    secret: true,
+    group,
+    description: `OAuth client secret issued by ${label}.`,
+  }) as const;
+
+const scope = <T extends string, F extends string, const S extends readonly string[]>(
+  token: T,
+  flag: F,
+  label: string,
+  group: SettingGroup,
+  scopes: S,
+) =>
+  ({
+    env: `AUTH_PROVIDER_${token}_SCOPE`,
+    flag: `${flag}-scope`,
+    type: 'list',
+    default: scopes,
+    group,
+    description: `Scopes requested from ${label}; empty items are dropped and an empty list means the default.`,
+  }) as const;
+
+/** The four settings of a standard OAuth 2 provider. */
+const standard = <T extends string, F extends string, const S extends readonly string[]>(
+  token: T,
+  flag: F,
+  label: string,
+  group: SettingGroup,
+  scopes: S,
+) =>
+  [
+    enabled(token, flag, label, group),
+    clientId(token, flag, label, group),
+    clientSecret(token, flag, label, group),
+    scope(token, flag, label, group, scopes),
+  ] as const;
+
+const tenant = <T extends string, F extends string>(token: T, flag: F, description: string, group: SettingGroup) =>
+  ({
+    env: `AUTH_PROVIDER_${token}_TENANT`,
+    flag: `${flag}-tenant`,
+    type: 'string',
+    default: 'common',
+    group,
+    description,
+  }) as const;
+
+export const PROVIDER_SETTINGS = [
+  enabled('APPLE', 'apple', 'Apple', 'OAuth: Apple'),
+  clientId('APPLE', 'apple', 'Apple (the Services ID)', 'OAuth: Apple'),
+  {
+    env: 'AUTH_PROVIDER_APPLE_TEAM_ID',
+    flag: 'apple-team-id',
+    type: 'string',
+    default: '',
+    group: 'OAuth: Apple',
+    description: 'Apple developer team id, the issuer of the generated client-secret JWT.',
+  },
+  {
+    env: 'AUTH_PROVIDER_APPLE_KEY_ID',
+    flag: 'apple-key-id',
+    type: 'string',
+    default: '',
+    group: 'OAuth: Apple',
+    description: 'Id of the Apple signing key, the kid of the generated client-secret JWT.',
+  },
+  {
+    env: 'AUTH_PROVIDER_APPLE_PRIVATE_KEY',
+    flag: 'apple-private-key',
+    type: 'string',
+    default: '',
+    secret: true,
+    group: 'OAuth: Apple',
+    description:
+      'EC P-256 private key as PEM (literal \\n sequences become newlines) or base64 of the PEM, used to sign the client secret.',
+  },
+  scope('APPLE', 'apple', 'Apple', 'OAuth: Apple', ['name', 'email']),
+
+  ...standard('AZUREAD', 'azuread', 'Azure AD', 'OAuth: Azure AD', ['email', 'profile', 'openid', 'offline_access']),
+  tenant('AZUREAD', 'azuread', 'Tenant in the login.microsoftonline.com v1 endpoints (Azure AD is deprecated in favour of Entra ID).', 'OAuth: Azure AD'),
+  ...standard('BITBUCKET', 'bitbucket', 'Bitbucket', 'OAuth: Bitbucket', ['account']),
+  ...standard('DISCORD', 'discord', 'Discord', 'OAuth: Discord', ['identify', 'email']),
+  ...standard('ENTRAID', 'entraid', 'Microsoft Entra ID', 'OAuth: Entra ID', [
+    'email',
+    'profile',
+    'openid',
+    'offline_access',
+  ]),
+  tenant('ENTRAID', 'entraid', 'Tenant in the login.microsoftonline.com v2.0 endpoints.', 'OAuth: Entra ID'),
+  ...standard('FACEBOOK', 'facebook', 'Facebook', 'OAuth: Facebook', ['email']),
+
+  ...standard('GITHUB', 'github', 'GitHub', 'OAuth: GitHub', ['user:email']),
+  {
+    env: 'AUTH_PROVIDER_GITHUB_AUTHORIZATION_URL',
+    flag: 'github-authorization-url',
+    type: 'string',
+    default: 'https://github.com/login/oauth/authorize',
+    group: 'OAuth: GitHub',
+    description: 'GitHub authorization endpoint (change it for GitHub Enterprise).',
+  },
+  {
+    env: 'AUTH_PROVIDER_GITHUB_TOKEN_URL',
+    flag: 'github-token-url',
+    type: 'string',
+    default: 'https://github.com/login/oauth/access_token',
+    group: 'OAuth: GitHub',
+    description: 'GitHub token endpoint (change it for GitHub Enterprise).',
+  },
+  {
+    env: 'AUTH_PROVIDER_GITHUB_USER_PROFILE_URL',
+    flag: 'github-user-profile-url',
+    type: 'string',
+    default: 'https://api.github.com/user',
+    group: 'OAuth: GitHub',
+    description: 'GitHub user API; the email list is read from this URL + /emails.',
+  },
+
+  ...standard('GITLAB', 'gitlab', 'GitLab', 'OAuth: GitLab', ['read_user']),
+  ...standard('GOOGLE', 'google', 'Google', 'OAuth: Google', ['openid', 'email', 'profile']),
+  ...standard('LINKEDIN', 'linkedin', 'LinkedIn', 'OAuth: LinkedIn', ['openid', 'profile', 'email']),
+  ...standard('SPOTIFY', 'spotify', 'Spotify', 'OAuth: Spotify', ['user-read-email', 'user-read-private']),
+  ...standard('STRAVA', 'strava', 'Strava', 'OAuth: Strava', ['profile:read_all']),
+  ...standard('TWITCH', 'twitch', 'Twitch', 'OAuth: Twitch', ['user:read:email']),
+
+  enabled('TWITTER', 'twitter', 'Twitter', 'OAuth: Twitter'),
+  {
+    env: 'AUTH_PROVIDER_TWITTER_CONSUMER_KEY',
+    flag: 'twitter-consumer-key',
+    type: 'string',
+    default: '',
+    group: 'OAuth: Twitter',
+    description: 'Twitter OAuth 1.0a consumer key.',
+  },
+  {
+    env: 'AUTH_PROVIDER_TWITTER_CONSUMER_SECRET',
+    flag: 'twitter-consumer-secret',
+    type: 'string',
+    default: '',
+    secret: true,
+    group: 'OAuth: Twitter',
+    description: 'Twitter OAuth 1.0a consumer secret.',
+  },
+
+  ...standard('WINDOWS_LIVE', 'windowslive', 'Windows Live', 'OAuth: Windows Live', ['wl.basic', 'wl.emails']),
+
+  // WorkOS has no scope setting: AUTH_PROVIDER_WORKOS_SCOPE is not read (CONFIG.md §14.2).
+  enabled('WORKOS', 'workos', 'WorkOS', 'OAuth: WorkOS'),
+  clientId('WORKOS', 'workos', 'WorkOS', 'OAuth: WorkOS'),
+  clientSecret('WORKOS', 'workos', 'WorkOS', 'OAuth: WorkOS'),
+  {
+    env: 'AUTH_PROVIDER_WORKOS_DEFAULT_ORGANIZATION',
+    flag: 'workos-default-organization',
+    type: 'string',
+    default: '',
+    group: 'OAuth: WorkOS',
+    description: 'When set, sent as the organization parameter of the WorkOS authorization URL.',
+  },
+  {
+    env: 'AUTH_PROVIDER_WORKOS_DEFAULT_CONNECTION',
+    flag: 'workos-default-connection',
+    type: 'string',
+    default: '',
+    group: 'OAuth: WorkOS',
+    description: 'When set, sent as the connection parameter of the WorkOS authorization URL.',
+  },
+  {
+    env: 'AUTH_PROVIDER_WORKOS_DEFAULT_DOMAIN',
+    flag: 'workos-default-domain',
+    type: 'string',
+    default: '',
+    group: 'OAuth: WorkOS',
+    description: 'When set, sent as the domain parameter of the WorkOS authorization URL.',
+  },
+
+  {
+    env: 'AUTH_PROVIDER_APPLE_AUDIENCE',
+    flag: 'apple-audience',
+    type: 'string',
+    default: '',
+    group: 'ID tokens',
+    description: 'Expected aud of Apple ID tokens; when set, Apple is enabled on /signin/idtoken and /link/idtoken.',
+  },
+  {
+    env: 'AUTH_PROVIDER_GOOGLE_AUDIENCE',
+    flag: 'google-audience',
+    type: 'string',
+    default: '',
+    group: 'ID tokens',
+    description: 'Expected aud of Google ID tokens; when set, Google is enabled on /signin/idtoken and /link/idtoken.',
+  },
+] as const satisfies readonly Setting[];
