@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { createBcryptPool } from './adapters/password/bcrypt-pool.js';
+import type { PasswordHasher } from './adapters/password/password-hasher.js';
+import { systemClock, type Clock } from './adapters/clock/clock.js';
+import { cryptoRandom, type Random } from './adapters/random/random.js';
+import { buildKeyRing, generateSigningKey, type KeyRing } from './adapters/tokens/index.js';
+import { loadConfig, type Config } from './config/load.js';
+import type { FlowDeps } from './flows/deps.js';
+import { compileRedirectAllowList } from './flows/rules/redirect.js';
+import { handlers } from './http/handlers/index.js';
+import { buildServer } from './http/server.js';
+import type { Database } from './store/db.js';
+import { openEmbedded } from './store/embedded.js';
+import { migrate } from './store/migrate.js';
+import { openPostgres } from './store/postgres.js';
+import { insertRoles } from './store/roles.js';
+import { changeEnvToSettings } from './config/change-env.js';
+
+export const VERSION = '0.1.0';
+
+/** Adapters a caller (tests, benchmarks) may replace; `app.ts` picks the real ones otherwise. */
+export interface AppOverrides {
+  log?: Logger;
+  clock?: Clock;
+  random?: Random;
+  hasher?: PasswordHasher;
+  db?: Database;
+}
+
+export interface App {
+  server: FastifyInstance;
+  /** The live dependencies (swapped by `POST /change-env`). */
+  deps(): FlowDeps;
+  close(): Promise<void>;
+}
+
+function openDatabase(config: Config): Promise<Database> {
+  return config.database.kind === 'external'
+    ? Promise.resolve(openPostgres(config.database.url))
+    : openEmbedded(config.database.dataDir);
+}
+
+/**
+ * The signing key: the configured one, or (embedded database only, so a single instance) one
+ * generated on first start and kept beside the database, so tokens survive a restart.
+ */
+async function loadSigningSecret(config: Config, log: Logger): Promise<string> {
+  if (config.jwt.secret !== null) return config.jwt.secret;
+  if (config.database.kind !== 'embedded') throw new Error('HASURA_GRAPHQL_JWT_SECRET is required with an external database');
+  const file = path.join(config.storage.dataDir, 'jwt-secret.json');
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    const generated = await generateSigningKey();
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, generated, { mode: 0o600 });
+    log.warn({ file }, 'HASURA_GRAPHQL_JWT_SECRET is not set: generated an RS256 signing key (fine to try Latchkey; set the variable in production)');
+    return generated;
+  }
+}
+
+/**
+ * AUTH_ENCRYPTION_KEY (TOTP secrets, provider tokens): the configured one, or, as for the signing
+ * key, one generated on first start of an embedded database and kept in the data folder.
+ */
+async function loadEncryptionKey(config: Config, log: Logger): Promise<Buffer> {
+  if (config.encryption.keyHex !== null) return Buffer.from(config.encryption.keyHex, 'hex');
+  if (config.database.kind !== 'embedded') throw new Error('AUTH_ENCRYPTION_KEY is required with an external database');
+  const file = path.join(config.storage.dataDir, 'encryption-key.hex');
+  try {
+    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+  } catch {
+    const generated = randomBytes(32);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, generated.toString('hex'), { mode: 0o600 });
+    log.warn({ file }, 'AUTH_ENCRYPTION_KEY is not set: generated one (fine to try Latchkey; set the variable in production)');
+    return generated;
+  }
+}
+
+/** Wires configuration, database, adapters and HTTP server: the one place adapters are chosen. */
+export async function createApp(config: Config, overrides: AppOverrides = {}, env: Record<string, string | undefined> = {}): Promise<App> {
+  const log = overrides.log ?? pino({ level: config.log.level, base: { service: 'latchkey' } });
+  const db = overrides.db ?? (await openDatabase(config));
+  if (config.database.kind === 'embedded' && !overrides.db) log.info({ dataDir: config.database.dataDir ?? '(memory)' }, 'using the embedded PostgreSQL (PGlite)');
+  await migrate(db, { log: (msg, fields) => log.info(fields ?? {}, msg) });
+  await insertRoles(db, [...config.signUp.rolesToRegister]);
+  const keys: KeyRing = await buildKeyRing(await loadSigningSecret(config, log), config.jwt.previousSecrets);
+  const encryptionKey = await loadEncryptionKey(config, log);
+  const hasher = overrides.hasher ?? createBcryptPool({ cost: config.password.hashCost, workers: config.password.hashWorkers, queueLimit: config.password.hashQueueLimit });
+
+  const build = (cfg: Config): FlowDeps => ({
+    config: cfg,
+    db,
+    keys,
+    encryptionKey,
+    hasher,
+    clock: overrides.clock ?? systemClock,
+    random: overrides.random ?? cryptoRandom,
+    redirects: compileRedirectAllowList(cfg.server.clientUrl, [...cfg.redirects.allowedUrls]),
+    log,
+    version: VERSION,
+    changeEnv: cfg.server.enableChangeEnv ? changeEnv : undefined,
+  });
+  let live = build(config);
+  let liveEnv = { ...env };
+  // Test-only (AUTH_ENABLE_CHANGE_ENV): re-reads the configuration with the changes applied.
+  async function changeEnv(changes: Record<string, unknown>): Promise<void> {
+    liveEnv = { ...liveEnv, ...changeEnvToSettings(changes) };
+    live = build(loadConfig(liveEnv));
+  }
+  if (config.server.enableChangeEnv) log.warn('AUTH_ENABLE_CHANGE_ENV is on: POST /change-env can rewrite the configuration. Never enable it in production.');
+
+  const server = buildServer({ log, handlers, currentDeps: () => live });
+  return {
+    server,
+    deps: () => live,
+    async close() {
+      await server.close();
+      if (!overrides.hasher) await hasher.close();
+      if (!overrides.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/load.js';
+import type { Database } from '../store/db.js';
+import type { KeyRing } from '../adapters/tokens/index.js';
+import type { PasswordHasher } from '../adapters/password/password-hasher.js';
+import type { Clock } from '../adapters/clock/clock.js';
+import type { Random } from '../adapters/random/random.js';
+import type { RedirectAllowList } from './rules/redirect.js';
+
+/** Everything a flow may use; built in `app.ts`, the only place concrete adapters are chosen. */
+export interface FlowDeps {
+  readonly config: Config;
+  readonly db: Database;
+  readonly keys: KeyRing;
+  /** AUTH_ENCRYPTION_KEY: encrypts TOTP secrets and provider tokens at rest. */
+  readonly encryptionKey: Buffer;
+  readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly random: Random;
+  /** Compiled from AUTH_CLIENT_URL + AUTH_ACCESS_CONTROL_ALLOWED_REDIRECT_URLS once at start-up. */
+  readonly redirects: RedirectAllowList;
+  readonly log: Logger;
+  /** Have I Been Pwned range check (AUTH_PASSWORD_HIBP_ENABLED); true when the password is breached. */
+  readonly passwordBreachCheck?: (password: string) => Promise<boolean>;
+  readonly version: string;
+  /** Test-only runtime reconfiguration (AUTH_ENABLE_CHANGE_ENV); absent otherwise. */
+  readonly changeEnv?: (changes: Record<string, unknown>) => Promise<void>;
+}

@@ -1,0 +1,31 @@
+import { AuthError } from '../errors.js';
+import { findUserByEmail, updateUserTicket } from '../store/users.js';
+import type { FlowDeps } from './deps.js';
+import { issueSession, type Session } from './session.js';
+import { checkUser } from './user-checks.js';
+
+/** MFA tickets live 5 minutes (API.md §1.12.6). */
+const MFA_TICKET_TTL_MS = 5 * 60 * 1000;
+
+export type SignInResult = { session: Session } | { mfa: { ticket: string } };
+
+/**
+ * `POST /signin/email-password` (API.md §3.3.1). The password is compared before any decision,
+ * so an unknown e-mail (compared against a dummy hash), a known one and a wrong password cost the
+ * same bcrypt work and all answer `invalid-email-password`. Account-state errors still come
+ * before the password outcome, as in the reference (Appendix A #2).
+ */
+export async function signInWithEmailPassword(deps: FlowDeps, input: { email: string; password: string }): Promise<SignInResult> {
+  const user = await findUserByEmail(deps.db, input.email);
+  const isPasswordCorrect = await deps.hasher.verify(input.password, user?.passwordHash);
+  if (!user) throw new AuthError('invalid-email-password');
+  checkUser(deps, user);
+  if (!isPasswordCorrect) throw new AuthError('invalid-email-password');
+  if (user.activeMfaType === 'totp') {
+    const ticket = `mfaTotp:${deps.random.uuid()}`;
+    await updateUserTicket(deps.db, user.id, ticket, new Date(deps.clock.now().getTime() + MFA_TICKET_TTL_MS));
+    return { mfa: { ticket } };
+  }
+  const session = await deps.db.transaction((tx) => issueSession(deps, tx, user));
+  return { session };
+}

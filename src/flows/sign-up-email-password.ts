@@ -1,0 +1,25 @@
+import { AuthError } from '../errors.js';
+import type { FlowDeps } from './deps.js';
+import type { SignUpOptionsInput } from './rules/sign-up-options.js';
+import { validatePassword } from './password.js';
+import { createAccount, resolveSignUpOptions } from './sign-up.js';
+import type { Session } from './session.js';
+import { isEmailAccepted } from './user-checks.js';
+
+export interface SignUpEmailPasswordInput {
+  email: string;
+  password: string;
+  options?: SignUpOptionsInput | undefined;
+}
+
+/** `POST /signup/email-password` (API.md §3.2.1); null when the e-mail must be verified first. */
+export async function signUpWithEmailPassword(deps: FlowDeps, input: SignUpEmailPasswordInput): Promise<Session | null> {
+  if (deps.config.signUp.disableSignup) throw new AuthError('signup-disabled');
+  if (!isEmailAccepted(deps, input.email)) throw new AuthError('invalid-email-password');
+  await validatePassword(deps, input.password);
+  const options = resolveSignUpOptions(deps, input.options, input.email);
+  const passwordHash = await deps.hasher.hash(input.password);
+  const result = await createAccount(deps, { email: input.email, passwordHash, options, wantsVerification: true });
+  // TODO(email issue): send the `email-verify` message carrying result.ticket.
+  return result.session;
+}
