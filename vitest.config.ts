@@ -18,6 +18,7 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/no-network.ts'],
         },
       },
     ],

@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/load.js';
+import { openEmbedded } from '../src/store/embedded.js';
 import { measureBcryptCeiling } from '../src/adapters/password/bench-bcrypt.js';
 
 const DURATION_S = Number(process.env['BENCH_SECONDS'] ?? 8);
@@ -30,10 +31,12 @@ async function main(): Promise<void> {
     AUTH_EMAIL_SIGNIN_EMAIL_VERIFIED_REQUIRED: 'false',
     AUTH_RATE_LIMIT_ENABLE: 'false',
     AUTH_PASSWORD_HASH_QUEUE_LIMIT: '256',
-    ...(process.env['BENCH_DATABASE_URL'] ? { POSTGRES_CONNECTION: process.env['BENCH_DATABASE_URL'] } : { AUTH_DATA_DIR: '' }),
+    ...(process.env['BENCH_DATABASE_URL'] ? { POSTGRES_CONNECTION: process.env['BENCH_DATABASE_URL'] } : {}),
   };
   const config = loadConfig(env);
-  const app = await createApp(config, { log: pino({ level: 'warn' }) }, env);
+  // Without BENCH_DATABASE_URL: a fresh in-memory embedded database.
+  const db = process.env['BENCH_DATABASE_URL'] ? undefined : await openEmbedded(undefined);
+  const app = await createApp(config, { log: pino({ level: 'fatal' }), ...(db ? { db } : {}) }, env);
   const origin = (await app.server.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
   const post = async (path: string, body: unknown): Promise<any> => {
     const res = await fetch(origin + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     url: `${origin}/signin/email-password`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
   }));
   await app.close();
+  await db?.close();
 
   const signIn = rows.find((r) => r.name.startsWith('POST /signin'))!;
   console.log(`\nLatchkey benchmark: ${DURATION_S}s per case, ${CONNECTIONS} connections, database ${config.database.kind}, bcrypt cost ${config.password.hashCost}`);
