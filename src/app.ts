@@ -22,6 +22,21 @@ import { changeEnvToSettings } from './config/change-env.js';
 
 export const VERSION = '0.1.0';
 
+/**
+ * JSON logs on stdout. Request lines carry the path without its query string: tickets, codes and
+ * OAuth parameters travel in queries and must never reach a log.
+ */
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.log.level,
+    base: { service: 'latchkey' },
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, path: req.url.split('?')[0], ip: req.ip }),
+      err: pino.stdSerializers.err,
+    },
+  });
+}
+
 /** Adapters a caller (tests, benchmarks) may replace; `app.ts` picks the real ones otherwise. */
 export interface AppOverrides {
   log?: Logger;
@@ -84,7 +99,7 @@ async function loadEncryptionKey(config: Config, log: Logger): Promise<Buffer> {
 
 /** Wires configuration, database, adapters and HTTP server: the one place adapters are chosen. */
 export async function createApp(config: Config, overrides: AppOverrides = {}, env: Record<string, string | undefined> = {}): Promise<App> {
-  const log = overrides.log ?? pino({ level: config.log.level, base: { service: 'latchkey' } });
+  const log = overrides.log ?? createLogger(config);
   const db = overrides.db ?? (await openDatabase(config));
   if (config.database.kind === 'embedded' && !overrides.db) log.info({ dataDir: config.database.dataDir ?? '(memory)' }, 'using the embedded PostgreSQL (PGlite)');
   await migrate(db, { log: (msg, fields) => log.info(fields ?? {}, msg) });

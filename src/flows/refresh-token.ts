@@ -9,23 +9,14 @@ import {
   updateRefreshTokenRotate,
 } from '../store/refresh-tokens.js';
 import { findUserRolesByUserId } from '../store/user-roles.js';
-import { findUserById, updateUserLastSeen, type UserRow } from '../store/users.js';
+import { findUserById, updateUserLastSeen } from '../store/users.js';
 import type { FlowDeps } from './deps.js';
 import { buildSession, type Session } from './session.js';
+import { checkUser } from './user-checks.js';
 import { withDefaultRole } from './user-view.js';
 
 /** Longest chain of rotations followed for a replay inside the grace window. */
 const MAX_CHAIN = 8;
-
-/**
- * User checks on refresh. The reference ignored its access-control and anonymous outcomes, which
- * let a disabled user without e-mail keep refreshing (TOKENS.md §6.3). Latchkey always refuses a
- * disabled user, and, as everywhere, never asks an anonymous user for a verified e-mail.
- */
-export function assertUserCanRefresh(user: UserRow, emailVerifiedRequired: boolean): void {
-  if (user.disabled) throw new AuthError('disabled-user');
-  if (emailVerifiedRequired && !user.isAnonymous && user.email !== null && !user.emailVerified) throw new AuthError('unverified-user');
-}
 
 /**
  * `POST /token` (API.md §3.4.1, TOKENS.md §6.2) with reuse detection: the presented token is
@@ -41,7 +32,7 @@ export async function refreshSession(deps: FlowDeps, presented: string): Promise
 
   const user = await findUserById(deps.db, row.userId);
   if (!user) throw new AuthError('invalid-refresh-token');
-  assertUserCanRefresh(user, deps.config.signUp.emailVerifiedRequired);
+  checkUser(deps, user, 'refresh');
 
   const next = newRefreshToken();
   const expiresAt = new Date(now.getTime() + deps.config.tokens.refreshTokenExpiresInSeconds * 1000);
@@ -75,7 +66,7 @@ async function answerReplay(deps: FlowDeps, presented: string, oldHash: string):
     if (live) {
       const user = await findUserById(deps.db, live.userId);
       if (!user) break;
-      assertUserCanRefresh(user, deps.config.signUp.emailVerifiedRequired);
+      checkUser(deps, user, 'refresh');
       const roles = withDefaultRole(await findUserRolesByUserId(deps.db, user.id), user.defaultRole);
       return buildSession(deps, user, roles, { token: current, id: live.id }, { showAnonymousFlag: true });
     }

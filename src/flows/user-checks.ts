@@ -2,11 +2,11 @@ import { AuthError } from '../errors.js';
 import { findUserById, findUserByEmail, type UserRow } from '../store/users.js';
 import type { Queryable } from '../store/db.js';
 import type { FlowDeps } from './deps.js';
-import { assertUserCanSignIn } from './rules/user-state.js';
+import { assertUserCanSignIn, type UserCheckVariant } from './rules/user-state.js';
 import { isEmailAllowed } from './rules/email-access.js';
 
 /** V-USER (API.md §1.12.1) with the live configuration. */
-export function checkUser(deps: FlowDeps, user: UserRow, variant: 'standard' | 'optional' | 'phone' = 'standard'): void {
+export function checkUser(deps: FlowDeps, user: UserRow, variant: UserCheckVariant = 'standard'): void {
   assertUserCanSignIn(user, { accessControl: deps.config.accessControl, emailVerifiedRequired: deps.config.signUp.emailVerifiedRequired }, variant);
 }
 
