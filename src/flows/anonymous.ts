@@ -91,7 +91,8 @@ export async function deanonymize(deps: FlowDeps, auth: AuthContext, input: Dean
       displayName: options.displayName,
       locale: options.locale,
       defaultRole: options.defaultRole,
-      metadata: options.metadata,
+      // Absent metadata is SQL NULL here (API.md §3.6.2 step 8), not JSON null as at sign-up.
+      metadata: input.options?.metadata,
       ticket,
       ticketExpiresAt,
     });

@@ -9,7 +9,10 @@ import { openPostgres } from '../../src/store/postgres.js';
  * e.g. postgres://postgres@127.0.0.1:5432/postgres), otherwise against the embedded PGlite.
  * With PostgreSQL every test file gets its own database cloned from a migrated template.
  */
-export const TEMPLATE_DATABASE = 'latchkey_test_template';
+/** One template per test run (set by the global setup), so concurrent runs never share it. */
+function templateDatabase(): string {
+  return process.env['LATCHKEY_TEST_TEMPLATE'] ?? 'latchkey_test_template';
+}
 
 export function testDatabaseMode(): 'postgres' | 'embedded' {
   return process.env['TEST_DATABASE_URL'] ? 'postgres' : 'embedded';
@@ -49,7 +52,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return { db, url: null, drop: () => db.close() };
   }
   const name = `latchkey_test_${randomUUID().replaceAll('-', '')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
+  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase()}`));
   const url = urlForDatabase(name);
   const db = openPostgres(url, { max: 5 });
   return {
@@ -63,17 +66,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** Global setup (postgres mode): (re)creates the migrated template once per run. */
-export async function prepareTemplateDatabase(): Promise<void> {
-  if (testDatabaseMode() !== 'postgres') return;
+export async function prepareTemplateDatabase(): Promise<() => Promise<void>> {
+  if (testDatabaseMode() !== 'postgres') return async () => {};
   const { migrate } = await import('../../src/store/migrate.js');
+  const name = `latchkey_test_template_${process.pid}`;
+  process.env['LATCHKEY_TEST_TEMPLATE'] = name;
   await admin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
   });
-  const db = openPostgres(urlForDatabase(TEMPLATE_DATABASE), { max: 2 });
+  const db = openPostgres(urlForDatabase(name), { max: 2 });
   try {
     await migrate(db);
   } finally {
     await db.close();
   }
+  return () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
 }

@@ -1,5 +1,6 @@
 import { prepareTemplateDatabase } from './database.js';
 
-export default async function setup(): Promise<void> {
-  await prepareTemplateDatabase();
+/** Prepares the migrated template database once per run and drops it afterwards. */
+export default async function setup(): Promise<() => Promise<void>> {
+  return prepareTemplateDatabase();
 }
