@@ -12,15 +12,15 @@ export type SignInResult = { session: Session } | { mfa: { ticket: string } };
 /**
  * `POST /signin/email-password` (API.md §3.3.1). The password is compared before any decision,
  * so an unknown e-mail (compared against a dummy hash), a known one and a wrong password cost the
- * same bcrypt work and all answer `invalid-email-password`. Account-state errors still come
- * before the password outcome, as in the reference (Appendix A #2).
+ * same bcrypt work and all answer `invalid-email-password`. Unlike the reference (Appendix A #2),
+ * account-state errors (disabled, unverified, anonymous) are only told to a caller who knows the
+ * password: otherwise they would reveal that the account exists.
  */
 export async function signInWithEmailPassword(deps: FlowDeps, input: { email: string; password: string }): Promise<SignInResult> {
   const user = await findUserByEmail(deps.db, input.email);
   const isPasswordCorrect = await deps.hasher.verify(input.password, user?.passwordHash);
-  if (!user) throw new AuthError('invalid-email-password');
+  if (!user || !isPasswordCorrect) throw new AuthError('invalid-email-password');
   checkUser(deps, user);
-  if (!isPasswordCorrect) throw new AuthError('invalid-email-password');
   if (user.activeMfaType === 'totp') {
     const ticket = `mfaTotp:${deps.random.uuid()}`;
     await updateUserTicket(deps.db, user.id, ticket, new Date(deps.clock.now().getTime() + MFA_TICKET_TTL_MS));

@@ -149,11 +149,12 @@ describe('POST /signin/email-password refusals', () => {
     expect(await refreshTokensOf(g.db, id)).toEqual([]);
   });
 
-  it('answers disabled-user for a disabled user, even with a wrong password', async () => {
+  it('answers disabled-user only to a caller who knows the password', async () => {
     const { id, email } = await verifiedUser({ disabled: true });
     expectSignInError(await signIn(lenient, email, PASSWORD), 401, 'disabled-user');
-    // Account-state errors come before the password check (API.md Appendix A #2).
-    expectSignInError(await signIn(lenient, email, 'wrong-password'), 401, 'disabled-user');
+    // Deliberate difference (docs/compat.md S4): the reference told anyone the account was
+    // disabled (API.md Appendix A #2), which reveals that it exists.
+    expectSignInError(await signIn(lenient, email, 'wrong-password'), 401, 'invalid-email-password');
     expect(await refreshTokensOf(g.db, id)).toEqual([]);
   });
 
