@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { isValidEmail } from '../flows/rules/email-format.js';
+import { isStorableEmail, isValidEmail } from '../flows/rules/email-format.js';
 import { componentSchemas, OPERATIONS, type OperationId } from './generated.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -26,7 +26,8 @@ function createAjv(): Ajv2020 {
   });
   addFormats(ajv, ['date-time', 'uri']);
   // The reference checks e-mail addresses with its own permissive RFC 5322 expression (API.md §1.2).
-  ajv.addFormat('email', { type: 'string', validate: isValidEmail });
+  // Addresses the `auth.email` domain would refuse are refused here too, as a 400 rather than a 500.
+  ajv.addFormat('email', { type: 'string', validate: (s: string) => isValidEmail(s) && isStorableEmail(s) });
   ajv.addFormat('byte', { type: 'string', validate: (s: string) => /^[a-zA-Z0-9+/\-_]*=*$/.test(s) });
   ajv.addSchema({ $id: 'contract', $defs: componentSchemas as unknown as Record<string, object> });
   return ajv;

@@ -14,6 +14,26 @@ export type ParsedBody =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Deeper JSON is refused: serialising it again (to store metadata) would overflow the stack. */
+export const MAX_JSON_DEPTH = 512;
+
+/** Nesting depth of a JSON text, skipping strings; linear and allocation-free. */
+function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 function decodeUtf8(raw: Buffer): string | null {
   try {
     return utf8.decode(raw);
@@ -33,6 +53,9 @@ export function registerBodyParsers(app: FastifyInstance): void {
     const text = decodeUtf8(raw);
     if (text === null) return done(null, { kind: 'invalid', reason: 'request body is not valid UTF-8' } satisfies ParsedBody);
     if (text.trim() === '') return done(null, { kind: 'empty', mediaType: mediaTypeOf(request) } satisfies ParsedBody);
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      return done(null, { kind: 'invalid', reason: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` } satisfies ParsedBody);
+    }
     try {
       return done(null, { kind: 'json', value: JSON.parse(text) as unknown } satisfies ParsedBody);
     } catch (err) {

@@ -108,3 +108,14 @@ function isLastLabelEdge(c: string): boolean {
 function isDomainChar(c: string): boolean {
   return isLabelEdge(c) || c === '-' || c === '.' || c === '~';
 }
+
+/**
+ * The `auth.email` domain's own check (SCHEMA.md §2.1): ASCII local part, ASCII labels. The
+ * reference let addresses through its format check that the database then refused with a 500;
+ * Latchkey refuses them up front as invalid input.
+ */
+const STORABLE_EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+export function isStorableEmail(s: string): boolean {
+  return STORABLE_EMAIL.test(s);
+}
