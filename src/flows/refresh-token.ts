@@ -54,7 +54,9 @@ async function answerReplay(deps: FlowDeps, presented: string, oldHash: string):
   if (!rotation) throw new AuthError('invalid-refresh-token');
   const now = deps.clock.now();
   const ageMs = now.getTime() - rotation.rotatedAt.getTime();
-  if (ageMs > deps.config.tokens.refreshTokenReuseGraceMs) {
+  const graceMs = deps.config.tokens.refreshTokenReuseGraceMs;
+  // A grace of 0 turns it off: every replay revokes, even within the same millisecond.
+  if (graceMs === 0 || ageMs > graceMs) {
     await deleteRefreshTokenById(deps.db, rotation.refreshTokenId);
     deps.log.warn({ refreshTokenId: rotation.refreshTokenId, rotatedSecondsAgo: Math.round(ageMs / 1000) }, 'refresh token reuse detected: session revoked');
     throw new AuthError('invalid-refresh-token');

@@ -87,8 +87,9 @@ export async function deleteRefreshTokenById(db: Queryable, id: string): Promise
 }
 
 /** Sign-out of one token: any type, any owner (API.md §3.4.3). */
-export async function deleteRefreshTokensByHash(db: Queryable, tokenHash: string): Promise<void> {
-  await db.query('DELETE FROM auth.refresh_tokens WHERE refresh_token_hash = $1', [tokenHash]);
+export async function deleteRefreshTokensByHash(db: Queryable, tokenHash: string): Promise<number> {
+  const r = await db.query('DELETE FROM auth.refresh_tokens WHERE refresh_token_hash = $1', [tokenHash]);
+  return r.rowCount;
 }
 
 /** Sign-out everywhere: regular tokens and PATs alike. */
