@@ -8,7 +8,7 @@ import type { PasswordHasher } from './adapters/password/password-hasher.js';
 import { systemClock, type Clock } from './adapters/clock/clock.js';
 import { cryptoRandom, type Random } from './adapters/random/random.js';
 import { buildKeyRing, generateSigningKey, type KeyRing } from './adapters/tokens/index.js';
-import { loadConfig, type Config } from './config/load.js';
+import { ConfigError, loadConfig, type Config } from './config/load.js';
 import type { FlowDeps } from './flows/deps.js';
 import { compileRedirectAllowList } from './flows/rules/redirect.js';
 import { handlers } from './http/handlers/index.js';
@@ -108,6 +108,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}, en
   const encryptionKey = await loadEncryptionKey(config, log);
   const hasher = overrides.hasher ?? createBcryptPool({ cost: config.password.hashCost, workers: config.password.hashWorkers, queueLimit: config.password.hashQueueLimit });
 
+  // Built once: the reference keeps its start-up redirect validator even after /change-env.
+  const redirects = compileRedirectAllowList(config.server.clientUrl, [...config.redirects.allowedUrls]);
   const build = (cfg: Config): FlowDeps => ({
     config: cfg,
     db,
@@ -116,7 +118,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}, en
     hasher,
     clock: overrides.clock ?? systemClock,
     random: overrides.random ?? cryptoRandom,
-    redirects: compileRedirectAllowList(cfg.server.clientUrl, [...cfg.redirects.allowedUrls]),
+    redirects,
     log,
     version: VERSION,
     changeEnv: cfg.server.enableChangeEnv ? changeEnv : undefined,
@@ -125,8 +127,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}, en
   let liveEnv = { ...env };
   // Test-only (AUTH_ENABLE_CHANGE_ENV): re-reads the configuration with the changes applied.
   async function changeEnv(changes: Record<string, unknown>): Promise<void> {
-    liveEnv = { ...liveEnv, ...changeEnvToSettings(changes) };
-    live = build(loadConfig(liveEnv));
+    const nextEnv = { ...liveEnv, ...changeEnvToSettings(changes) };
+    let next: Config;
+    try {
+      next = loadConfig(nextEnv);
+    } catch (err) {
+      if (err instanceof ConfigError) throw Object.assign(new Error(err.problems.join('; ')), { statusCode: 400 });
+      throw err;
+    }
+    await insertRoles(db, [...next.signUp.rolesToRegister]);
+    liveEnv = nextEnv;
+    live = build(next);
   }
   if (config.server.enableChangeEnv) log.warn('AUTH_ENABLE_CHANGE_ENV is on: POST /change-env can rewrite the configuration. Never enable it in production.');
 
