@@ -79,6 +79,25 @@ async function loadSigningSecret(config: Config, log: Logger): Promise<string> {
 }
 
 /**
+ * Applies the schema migrations, through POSTGRES_MIGRATIONS_CONNECTION when it names another
+ * connection (typically a more privileged role, CONFIG.md §5).
+ */
+async function runMigrations(config: Config, db: Database, log: Logger, isInjected: boolean): Promise<void> {
+  const options = { log: (msg: string, fields?: Record<string, unknown>) => log.info(fields ?? {}, msg) };
+  const migrationsUrl = config.database.kind === 'external' && !isInjected ? config.database.migrationsUrl : '';
+  if (migrationsUrl === '') {
+    await migrate(db, options);
+    return;
+  }
+  const privileged = openPostgres(migrationsUrl, { max: 1 });
+  try {
+    await migrate(privileged, options);
+  } finally {
+    await privileged.close();
+  }
+}
+
+/**
  * AUTH_ENCRYPTION_KEY (TOTP secrets, provider tokens): the configured one, or, as for the signing
  * key, one generated on first start of an embedded database and kept in the data folder.
  */
@@ -102,7 +121,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}, en
   const log = overrides.log ?? createLogger(config);
   const db = overrides.db ?? (await openDatabase(config));
   if (config.database.kind === 'embedded' && !overrides.db) log.info({ dataDir: config.database.dataDir ?? '(memory)' }, 'using the embedded PostgreSQL (PGlite)');
-  await migrate(db, { log: (msg, fields) => log.info(fields ?? {}, msg) });
+  await runMigrations(config, db, log, overrides.db !== undefined);
   await insertRoles(db, [...config.signUp.rolesToRegister]);
   const keys: KeyRing = await buildKeyRing(await loadSigningSecret(config, log), config.jwt.previousSecrets);
   const encryptionKey = await loadEncryptionKey(config, log);

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { PasswordQueueFullError, PasswordTooLongError } from '../adapters/password/password-hasher.js';
+import { PasswordHasherClosedError, PasswordQueueFullError, PasswordTooLongError } from '../adapters/password/password-hasher.js';
 import type { FlowDeps } from '../flows/deps.js';
 import { registerBodyParsers } from './body.js';
 import { applyCors } from './cors.js';
@@ -52,6 +52,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       request.log.warn('password hashing queue full: shedding load');
       return reply.code(429).header('retry-after', '1').send();
     }
+    if (err instanceof PasswordHasherClosedError) return reply.code(503).send(); // shutting down
     if (err instanceof PasswordTooLongError) {
       // Over 72 UTF-8 bytes: bcrypt cannot hash it and the reference answers 500 (SCHEMA.md §10.1).
       request.log.warn('password longer than 72 bytes refused');
