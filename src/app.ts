@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import pretty from 'pino-pretty';
 import { createBcryptPool } from './adapters/password/bcrypt-pool.js';
 import type { PasswordHasher } from './adapters/password/password-hasher.js';
 import { systemClock, type Clock } from './adapters/clock/clock.js';
@@ -27,14 +28,16 @@ export const VERSION = '0.1.0';
  * OAuth parameters travel in queries and must never reach a log.
  */
 export function createLogger(config: Config): Logger {
-  return pino({
+  const options: LoggerOptions = {
     level: config.log.level,
     base: { service: 'latchkey' },
     serializers: {
       req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, path: req.url.split('?')[0], ip: req.ip }),
       err: pino.stdSerializers.err,
     },
-  });
+  };
+  // AUTH_LOG_FORMAT_TEXT: human-readable lines for a terminal; JSON lines otherwise.
+  return config.log.format === 'text' ? pino(options, pretty({ colorize: true, sync: true })) : pino(options);
 }
 
 /** Adapters a caller (tests, benchmarks) may replace; `app.ts` picks the real ones otherwise. */
