@@ -1,4 +1,5 @@
 import { AuthError } from '../errors.js';
+import { isUniqueViolation } from '../store/db.js';
 import { deleteRefreshTokensByUserId } from '../store/refresh-tokens.js';
 import { deleteUserRolesByUserId, insertUserRoles } from '../store/user-roles.js';
 import { findUserByEmail, insertUser, updateUserDeanonymized } from '../store/users.js';
@@ -99,7 +100,7 @@ export async function deanonymize(deps: FlowDeps, auth: AuthContext, input: Dean
     await insertUserRoles(tx, userId, options.allowedRoles, now);
     if (isPasswordless || needsVerification) await deleteRefreshTokensByUserId(tx, userId);
   }).catch((err: unknown) => {
-    if ((err as { code?: string }).code === '23505') throw new AuthError('email-already-in-use', { cause: err });
+    if (isUniqueViolation(err)) throw new AuthError('email-already-in-use', { cause: err });
     throw err;
   });
   // TODO(email issue): send `signin-passwordless` or `email-verify` carrying the ticket.

@@ -9,7 +9,7 @@ import {
   updateRefreshTokenRotate,
 } from '../store/refresh-tokens.js';
 import { findUserRolesByUserId } from '../store/user-roles.js';
-import { findUserById, updateUserLastSeen } from '../store/users.js';
+import { findUserById, updateUserLastSeen, type UserRow } from '../store/users.js';
 import type { FlowDeps } from './deps.js';
 import { buildSession, type Session } from './session.js';
 import { checkUser } from './user-checks.js';
@@ -45,8 +45,13 @@ export async function refreshSession(deps: FlowDeps, presented: string): Promise
   });
   // Lost a race with a concurrent refresh of the same token: answer as a replay inside the grace.
   if (!rotated) return answerReplay(deps, presented, oldHash);
+  return refreshedSession(deps, user, { token: next, id: row.id });
+}
+
+/** The session answered by `POST /token`: stored roles plus the default role, real anonymous flag. */
+async function refreshedSession(deps: FlowDeps, user: UserRow, refresh: { token: string; id: string }): Promise<Session> {
   const roles = withDefaultRole(await findUserRolesByUserId(deps.db, user.id), user.defaultRole);
-  return buildSession(deps, user, roles, { token: next, id: row.id }, { showAnonymousFlag: true });
+  return buildSession(deps, user, roles, refresh, { showAnonymousFlag: true });
 }
 
 async function answerReplay(deps: FlowDeps, presented: string, oldHash: string): Promise<Session> {
@@ -69,8 +74,7 @@ async function answerReplay(deps: FlowDeps, presented: string, oldHash: string):
       const user = await findUserById(deps.db, live.userId);
       if (!user) break;
       checkUser(deps, user, 'refresh');
-      const roles = withDefaultRole(await findUserRolesByUserId(deps.db, user.id), user.defaultRole);
-      return buildSession(deps, user, roles, { token: current, id: live.id }, { showAnonymousFlag: true });
+      return refreshedSession(deps, user, { token: current, id: live.id });
     }
     const later = await findRefreshTokenRotationByHash(deps.db, hashRefreshToken(current));
     current = later ? openNextToken(current, later.nextTokenSealed) : null;
