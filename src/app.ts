@@ -63,22 +63,28 @@ function openDatabase(config: Config): Promise<Database> {
 }
 
 /**
- * The signing key: the configured one, or (embedded database only, so a single instance) one
- * generated on first start and kept beside the database, so tokens survive a restart.
+ * A secret from configuration, or, with the embedded database only (so a single instance), one
+ * generated on first start and kept in the data folder so it survives restarts. An existing file
+ * that cannot be read is an error: replacing it would silently invalidate every token.
  */
-async function loadSigningSecret(config: Config, log: Logger): Promise<string> {
-  if (config.jwt.secret !== null) return config.jwt.secret;
-  if (config.database.kind !== 'embedded') throw new Error('HASURA_GRAPHQL_JWT_SECRET is required with an external database');
-  const file = path.join(config.storage.dataDir, 'jwt-secret.json');
+async function configuredOrStoredSecret(
+  config: Config,
+  log: Logger,
+  secret: { variable: string; configured: string | null; fileName: string; generate: () => Promise<string> },
+): Promise<string> {
+  if (secret.configured !== null) return secret.configured;
+  if (config.database.kind !== 'embedded') throw new Error(`${secret.variable} is required with an external database`);
+  const file = path.join(config.storage.dataDir, secret.fileName);
   try {
-    return await readFile(file, 'utf8');
-  } catch {
-    const generated = await generateSigningKey();
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, generated, { mode: 0o600 });
-    log.warn({ file }, 'HASURA_GRAPHQL_JWT_SECRET is not set: generated an RS256 signing key (fine to try Latchkey; set the variable in production)');
-    return generated;
+    return (await readFile(file, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  const generated = await secret.generate();
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, generated, { mode: 0o600, flag: 'wx' });
+  log.warn({ file }, `${secret.variable} is not set: generated one in the data folder (fine to try Latchkey; set the variable in production)`);
+  return generated;
 }
 
 /**
@@ -100,34 +106,38 @@ async function runMigrations(config: Config, db: Database, log: Logger, isInject
   }
 }
 
-/**
- * AUTH_ENCRYPTION_KEY (TOTP secrets, provider tokens): the configured one, or, as for the signing
- * key, one generated on first start of an embedded database and kept in the data folder.
- */
-async function loadEncryptionKey(config: Config, log: Logger): Promise<Buffer> {
-  if (config.encryption.keyHex !== null) return Buffer.from(config.encryption.keyHex, 'hex');
-  if (config.database.kind !== 'embedded') throw new Error('AUTH_ENCRYPTION_KEY is required with an external database');
-  const file = path.join(config.storage.dataDir, 'encryption-key.hex');
-  try {
-    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
-  } catch {
-    const generated = randomBytes(32);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, generated.toString('hex'), { mode: 0o600 });
-    log.warn({ file }, 'AUTH_ENCRYPTION_KEY is not set: generated one (fine to try Latchkey; set the variable in production)');
-    return generated;
-  }
-}
-
 /** Wires configuration, database, adapters and HTTP server: the one place adapters are chosen. */
 export async function createApp(config: Config, overrides: AppOverrides = {}, env: Record<string, string | undefined> = {}): Promise<App> {
   const log = overrides.log ?? createLogger(config);
-  const db = overrides.db ?? (await openDatabase(config));
-  if (config.database.kind === 'embedded' && !overrides.db) log.info({ dataDir: config.database.dataDir ?? '(memory)' }, 'using the embedded PostgreSQL (PGlite)');
+  if (overrides.db) return assembleApp(config, overrides, env, log, overrides.db);
+  const db = await openDatabase(config);
+  if (config.database.kind === 'embedded') log.info({ dataDir: config.database.dataDir }, 'using the embedded PostgreSQL (PGlite)');
+  try {
+    return await assembleApp(config, overrides, env, log, db);
+  } catch (err) {
+    await db.close().catch(() => {}); // a failed start must not leave the database open
+    throw err;
+  }
+}
+
+async function assembleApp(config: Config, overrides: AppOverrides, env: Record<string, string | undefined>, log: Logger, db: Database): Promise<App> {
   await runMigrations(config, db, log, overrides.db !== undefined);
   await insertRoles(db, [...config.signUp.rolesToRegister]);
-  const keys: KeyRing = await buildKeyRing(await loadSigningSecret(config, log), config.jwt.previousSecrets);
-  const encryptionKey = await loadEncryptionKey(config, log);
+  const signingSecret = await configuredOrStoredSecret(config, log, {
+    variable: 'HASURA_GRAPHQL_JWT_SECRET',
+    configured: config.jwt.secret,
+    fileName: 'jwt-secret.json',
+    generate: generateSigningKey, // RS256, published in the JWKS
+  });
+  const keys: KeyRing = await buildKeyRing(signingSecret, config.jwt.previousSecrets);
+  // AUTH_ENCRYPTION_KEY encrypts TOTP secrets and provider tokens at rest.
+  const encryptionKeyHex = await configuredOrStoredSecret(config, log, {
+    variable: 'AUTH_ENCRYPTION_KEY',
+    configured: config.encryption.keyHex,
+    fileName: 'encryption-key.hex',
+    generate: async () => randomBytes(32).toString('hex'),
+  });
+  const encryptionKey = Buffer.from(encryptionKeyHex, 'hex');
   const hasher = overrides.hasher ?? createBcryptPool({ cost: config.password.hashCost, workers: config.password.hashWorkers, queueLimit: config.password.hashQueueLimit });
 
   // Built once: the reference keeps its start-up redirect validator even after /change-env.
