@@ -20,6 +20,13 @@ import { migrate } from './store/migrate.js';
 import { openPostgres } from './store/postgres.js';
 import { insertRoles } from './store/roles.js';
 import { changeEnvToSettings } from './config/change-env.js';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { Mailer } from './adapters/mailer/mailer.js';
+import { createPostmarkMailer } from './adapters/mailer/postmark-mailer.js';
+import { createSmtpMailer } from './adapters/mailer/smtp-mailer.js';
+import { createTemplateStore, firstExistingDirectory, loadTemplateFolder, type TemplateFolder, type TemplateStore } from './adapters/mailer/templates.js';
+import { EmailPacer } from './flows/emails.js';
 
 export const VERSION = '0.1.0';
 
@@ -47,6 +54,7 @@ export interface AppOverrides {
   random?: Random;
   hasher?: PasswordHasher;
   db?: Database;
+  mailer?: Mailer;
 }
 
 export interface App {
@@ -106,6 +114,48 @@ async function runMigrations(config: Config, db: Database, log: Logger, isInject
   }
 }
 
+/** The stock templates shipped with the package: `email-templates/` beside `package.json`. */
+function stockTemplatesDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'email-templates'))) return path.join(dir, 'email-templates');
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('the stock email-templates folder is missing from the installation');
+    dir = parent;
+  }
+}
+
+/**
+ * Templates: the operator's folder (the first existing among AUTH_EMAIL_TEMPLATES_PATH,
+ * ./email-templates and ./share/email-templates, MESSAGES.md §6.1) before the stock set, which
+ * always backs it up. An unclosed `${` in any file stops start-up, as in the reference.
+ */
+async function loadTemplates(config: Config, log: Logger): Promise<TemplateStore> {
+  const stock = await loadTemplateFolder(stockTemplatesDir());
+  const customDir = await firstExistingDirectory([config.templates.path, path.resolve('email-templates'), path.resolve('share/email-templates')]);
+  const folders: TemplateFolder[] = [stock];
+  if (customDir !== null) {
+    const custom = await loadTemplateFolder(customDir);
+    if (custom.dir !== stock.dir) {
+      folders.unshift(custom);
+      log.info({ dir: custom.dir, files: custom.files.size }, 'using e-mail templates from this folder, backed by the stock set');
+    }
+  }
+  return createTemplateStore({
+    folders,
+    defaultLocale: config.signUp.localeDefault,
+    onFallback: (info) => log.warn(info, 'e-mail template missing for the requested locale or folder: using a fallback'),
+  });
+}
+
+/** AUTH_SMTP_HOST=postmark selects Postmark's template API; any other value is an SMTP relay. */
+function createMailer(config: Config, templates: TemplateStore, log: Logger): Mailer {
+  const { email } = config;
+  if (email.usesPostmark) return createPostmarkMailer({ serverToken: email.smtp.password, sender: email.smtp.sender, baseUrl: email.postmarkApiUrl });
+  if (email.smtp.host === '') log.warn('AUTH_SMTP_HOST is not set: requests that send an e-mail will fail with internal-server-error');
+  return createSmtpMailer(email.smtp, templates);
+}
+
 /** Wires configuration, database, adapters and HTTP server: the one place adapters are chosen. */
 export async function createApp(config: Config, overrides: AppOverrides = {}, env: Record<string, string | undefined> = {}): Promise<App> {
   const log = overrides.log ?? createLogger(config);
@@ -138,6 +188,8 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     generate: async () => randomBytes(32).toString('hex'),
   });
   const encryptionKey = Buffer.from(encryptionKeyHex, 'hex');
+  const templates = await loadTemplates(config, log);
+  const emailPacer = new EmailPacer();
   const hasher = overrides.hasher ?? createBcryptPool({ cost: config.password.hashCost, workers: config.password.hashWorkers, queueLimit: config.password.hashQueueLimit });
 
   // Built once: the reference keeps its start-up redirect validator even after /change-env.
@@ -152,6 +204,9 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     random: overrides.random ?? cryptoRandom,
     redirects,
     log,
+    // Rebuilt with the configuration: /change-env may point the server at another relay.
+    mailer: overrides.mailer ?? createMailer(cfg, templates, log),
+    emailPacer,
     version: VERSION,
     changeEnv: cfg.server.enableChangeEnv ? changeEnv : undefined,
   });
@@ -179,6 +234,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     deps: () => live,
     async close() {
       await server.close();
+      await live.mailer.close();
       if (!overrides.hasher) await hasher.close();
       if (!overrides.db) await db.close();
     },

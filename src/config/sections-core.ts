@@ -235,6 +235,7 @@ export function buildEmail(r: Reader): Section<'email'> {
   if (port > 65535) r.problem('AUTH_SMTP_PORT', `must be at most 65535 (got ${port})`);
   return {
     usesPostmark: host === 'postmark',
+    postmarkApiUrl: r.get('AUTH_POSTMARK_API_URL').replace(/\/+$/, ''),
     smtp: {
       host,
       port,

@@ -78,6 +78,7 @@ const CORE_SETTINGS = [
   { env: 'AUTH_SMTP_SENDER', flag: 'smtp-sender', type: 'string', default: '', group: 'Email delivery', description: 'From header of every email, e.g. "Acme <no-reply@acme.com>".' },
   { env: 'AUTH_SMTP_AUTH_METHOD', flag: 'smtp-auth-method', type: 'enum', values: ['LOGIN', 'PLAIN', 'CRAM-MD5'], default: 'PLAIN', group: 'Email delivery', description: 'SMTP authentication mechanism.' },
   { env: 'AUTH_SMTP_X_SMTPAPI_HEADER', flag: 'smtp-api-header', type: 'string', default: '', group: 'Email delivery', description: 'When set, added to every email as the X-SMTPAPI header.' },
+  { env: 'AUTH_POSTMARK_API_URL', flag: 'postmark-api-url', type: 'string', default: 'https://api.postmarkapp.com', latchkey: true, group: 'Email delivery', description: 'Base URL of the Postmark API, used when AUTH_SMTP_HOST is postmark.' },
 
   // Email templates (§12)
   { env: 'AUTH_EMAIL_TEMPLATES_PATH', flag: 'templates-path', type: 'string', default: '/app/email-templates', group: 'Email templates', description: 'Folder of the email and SMS templates; email-templates and share/email-templates are tried when it does not exist.' },

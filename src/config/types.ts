@@ -211,6 +211,8 @@ export interface Config {
   readonly email: {
     /** AUTH_SMTP_HOST is exactly `postmark`: send through the Postmark API. */
     readonly usesPostmark: boolean;
+    /** AUTH_POSTMARK_API_URL, without a trailing slash. */
+    readonly postmarkApiUrl: string;
     readonly smtp: {
       readonly host: string;
       readonly port: number;

@@ -298,6 +298,156 @@ export const componentSchemas = {
     ],
     "description": "How the converted user will sign in from now on."
   },
+  "OptionsRedirectTo": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "redirectTo": {
+        "type": "string",
+        "description": "Where the e-mailed link lands; checked against the redirect allow-list by the handler. Default `AUTH_CLIENT_URL`.",
+        "examples": [
+          "https://app.example.org/welcome"
+        ]
+      }
+    }
+  },
+  "LinkType": {
+    "type": "string",
+    "enum": [
+      "emailVerify",
+      "emailConfirmChange",
+      "signinPasswordless",
+      "passwordReset"
+    ],
+    "description": "The `type` of an e-mailed link (informational)."
+  },
+  "SignInPasswordlessEmailRequest": {
+    "type": "object",
+    "required": [
+      "email"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "email": {
+        "$ref": "contract#/$defs/Email"
+      },
+      "options": {
+        "$ref": "contract#/$defs/SignUpOptions"
+      },
+      "codeChallenge": {
+        "$ref": "contract#/$defs/CodeChallenge"
+      }
+    }
+  },
+  "SignInOTPEmailRequest": {
+    "type": "object",
+    "required": [
+      "email"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "email": {
+        "$ref": "contract#/$defs/Email"
+      },
+      "options": {
+        "$ref": "contract#/$defs/SignUpOptions"
+      }
+    }
+  },
+  "SignInOTPEmailVerifyRequest": {
+    "type": "object",
+    "required": [
+      "otp",
+      "email"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "otp": {
+        "type": "string",
+        "description": "The six-digit code from the e-mail. Anything else answers `invalid-ticket`.",
+        "examples": [
+          "042917"
+        ]
+      },
+      "email": {
+        "$ref": "contract#/$defs/Email"
+      }
+    }
+  },
+  "TokenExchangeRequest": {
+    "type": "object",
+    "required": [
+      "code",
+      "codeVerifier"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "code": {
+        "type": "string",
+        "description": "The `code` parameter of the PKCE redirect."
+      },
+      "codeVerifier": {
+        "type": "string",
+        "minLength": 43,
+        "maxLength": 128,
+        "description": "The secret whose S256 hash was sent as `codeChallenge`."
+      }
+    }
+  },
+  "UserEmailSendVerificationEmailRequest": {
+    "type": "object",
+    "required": [
+      "email"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "email": {
+        "$ref": "contract#/$defs/Email"
+      },
+      "options": {
+        "$ref": "contract#/$defs/OptionsRedirectTo"
+      },
+      "codeChallenge": {
+        "$ref": "contract#/$defs/CodeChallenge"
+      }
+    }
+  },
+  "UserEmailChangeRequest": {
+    "type": "object",
+    "required": [
+      "newEmail"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "newEmail": {
+        "$ref": "contract#/$defs/Email"
+      },
+      "options": {
+        "$ref": "contract#/$defs/OptionsRedirectTo"
+      },
+      "codeChallenge": {
+        "$ref": "contract#/$defs/CodeChallenge"
+      }
+    }
+  },
+  "UserPasswordResetRequest": {
+    "type": "object",
+    "required": [
+      "email"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "email": {
+        "$ref": "contract#/$defs/Email"
+      },
+      "options": {
+        "$ref": "contract#/$defs/OptionsRedirectTo"
+      },
+      "codeChallenge": {
+        "$ref": "contract#/$defs/CodeChallenge"
+      }
+    }
+  },
   "RefreshTokenRequest": {
     "type": "object",
     "required": [
@@ -1129,6 +1279,213 @@ export const OPERATIONS = {
       }
     }
   },
+  "verifyTicket": {
+    "method": "GET",
+    "path": "/verify",
+    "tag": "session",
+    "security": "none",
+    "testOnly": false,
+    "body": null,
+    "query": {
+      "type": "object",
+      "properties": {
+        "ticket": {
+          "type": "string"
+        },
+        "redirectTo": {
+          "type": "string"
+        },
+        "type": {
+          "$ref": "contract#/$defs/LinkType"
+        },
+        "codeChallenge": {
+          "$ref": "contract#/$defs/CodeChallenge"
+        }
+      },
+      "required": [
+        "ticket",
+        "redirectTo"
+      ],
+      "additionalProperties": true
+    },
+    "params": null,
+    "responses": {
+      "400": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "signInPasswordlessEmail": {
+    "method": "POST",
+    "path": "/signin/passwordless/email",
+    "tag": "signin",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/SignInPasswordlessEmailRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/OKResponse"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "signInOTPEmail": {
+    "method": "POST",
+    "path": "/signin/otp/email",
+    "tag": "signin",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/SignInOTPEmailRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/OKResponse"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "verifySignInOTPEmail": {
+    "method": "POST",
+    "path": "/signin/otp/email/verify",
+    "tag": "signin",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/SignInOTPEmailVerifyRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/SessionPayload"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "tokenExchange": {
+    "method": "POST",
+    "path": "/token/exchange",
+    "tag": "session",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/TokenExchangeRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/SessionPayload"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "sendVerificationEmail": {
+    "method": "POST",
+    "path": "/user/email/send-verification-email",
+    "tag": "user",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/UserEmailSendVerificationEmailRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/OKResponse"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "changeUserEmail": {
+    "method": "POST",
+    "path": "/user/email/change",
+    "tag": "user",
+    "security": "elevated",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/UserEmailChangeRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/OKResponse"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "sendPasswordResetEmail": {
+    "method": "POST",
+    "path": "/user/password/reset",
+    "tag": "user",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/UserPasswordResetRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/OKResponse"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
   "changeEnv": {
     "method": "POST",
     "path": "/change-env",
@@ -1159,7 +1516,7 @@ export const OPERATIONS = {
 } as const;
 
 export type OperationId = keyof typeof OPERATIONS;
-export const OPERATION_IDS = ["changeEnv","changeUserPassword","createPAT","deanonymizeUser","getJWKs","getUser","getVersion","healthCheckGet","healthCheckHead","refreshToken","signInAnonymous","signInEmailPassword","signInPAT","signOut","signUpEmailPassword","verifyToken"] as const satisfies readonly OperationId[];
+export const OPERATION_IDS = ["changeEnv","changeUserEmail","changeUserPassword","createPAT","deanonymizeUser","getJWKs","getUser","getVersion","healthCheckGet","healthCheckHead","refreshToken","sendPasswordResetEmail","sendVerificationEmail","signInAnonymous","signInEmailPassword","signInOTPEmail","signInPAT","signInPasswordlessEmail","signOut","signUpEmailPassword","tokenExchange","verifySignInOTPEmail","verifyTicket","verifyToken"] as const satisfies readonly OperationId[];
 
 // ---- TypeScript types generated by openapi-typescript ----
 export interface paths {
@@ -1447,6 +1804,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a link sent by e-mail
+         * @description The landing page of every e-mailed link. Spends the ticket, applies its effect (verify the address, change it, or just sign in for magic links and password resets) and redirects to `redirectTo` with `refreshToken` and `type` (`verifyEmail`, `passwordlessEmail`, `passwordReset` or `emailConfirmChange`), or with a one-time `code` instead of the refresh token when `codeChallenge` is given. Failures redirect with `error` and `errorDescription`: to `AUTH_CLIENT_URL` when `redirectTo` is not allowed, to `redirectTo` otherwise. Only an unparsable `redirectTo` and a failure to create the session answer JSON.
+         */
+        get: operations["verifyTicket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/passwordless/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a magic link
+         * @description Sends a `signin-passwordless` e-mail whose link (through `GET /verify`) signs the user in, creating the account when the address is unknown (with `options`). Gated by `AUTH_EMAIL_PASSWORDLESS_ENABLED`; creating an account is also gated by `AUTH_DISABLE_SIGNUP` and `AUTH_DISABLE_NEW_USERS`. An unverified account may use it: the link verifies the address. A `codeChallenge` (PKCE, S256) makes the link finish with an authorization `code`.
+         */
+        post: operations["signInPasswordlessEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/otp/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a one-time sign-in code by e-mail
+         * @description Sends a `signin-otp` e-mail carrying a six-digit code, valid for one hour, creating the account when the address is unknown (with `options`). Redeem the code at `POST /signin/otp/email/verify`. Gated by `AUTH_OTP_EMAIL_ENABLED`; creating an account is also gated by `AUTH_DISABLE_SIGNUP` and `AUTH_DISABLE_NEW_USERS`. A new code replaces the previous one.
+         */
+        post: operations["signInOTPEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/otp/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with an e-mailed code
+         * @description Exchanges the six-digit code sent by `POST /signin/otp/email` for a session and marks the address verified. Only e-mail codes are accepted here (never another kind of ticket), and only while `AUTH_OTP_EMAIL_ENABLED` is on. A wrong code answers `invalid-ticket`; after `AUTH_OTP_MAX_ATTEMPTS` wrong codes the code is burned and a new one must be requested.
+         */
+        post: operations["verifySignInOTPEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a PKCE authorization code for a session
+         * @description Redeems the one-time `code` that a PKCE redirect (`GET /verify`, OAuth callback) carried instead of a refresh token. The code lives five minutes and works once; `codeVerifier` must hash (SHA-256, base64url) to the `codeChallenge` the flow started with. A wrong verifier answers `invalid-request` and leaves the code usable until it expires.
+         */
+        post: operations["tokenExchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/email/send-verification-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the verification e-mail again
+         * @description Issues a new `verifyEmail:` ticket (30 days) for the account with this address and e-mails its link. An unknown address answers `invalid-email-password` and an already verified one `email-already-verified`, as in the reference. A `codeChallenge` (PKCE, S256) makes the link finish with an authorization `code`.
+         */
+        post: operations["sendVerificationEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/email/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the e-mail address
+         * @description Sends an `email-confirm-change` e-mail to `newEmail`; the address changes when its link is opened (`GET /verify`). The e-mail allow and block lists apply to the new address (the reference skipped them). Opening the link also marks the new address verified; the current address's flag is left alone (the reference set it when the change was requested). A `codeChallenge` (PKCE, S256) makes the link finish with an authorization `code`.
+         */
+        post: operations["changeUserEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a password-reset e-mail
+         * @description E-mails a `passwordReset:` ticket (one hour) whose link signs the user in through `GET /verify`; the ticket also works directly with `POST /user/password`. Answers `"OK"` whether or not an eligible account has this address, and takes about as long either way, so the answer does not reveal accounts. A `codeChallenge` (PKCE, S256) makes the link finish with an authorization `code`.
+         */
+        post: operations["sendPasswordResetEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/change-env": {
         parameters: {
             query?: never;
@@ -1596,6 +2113,56 @@ export interface components {
          * @enum {string}
          */
         DeanonymizeSignInMethod: "email-password" | "passwordless";
+        OptionsRedirectTo: {
+            /**
+             * @description Where the e-mailed link lands; checked against the redirect allow-list by the handler. Default `AUTH_CLIENT_URL`.
+             * @example https://app.example.org/welcome
+             */
+            redirectTo?: string;
+        };
+        /**
+         * @description The `type` of an e-mailed link (informational).
+         * @enum {string}
+         */
+        LinkType: "emailVerify" | "emailConfirmChange" | "signinPasswordless" | "passwordReset";
+        SignInPasswordlessEmailRequest: {
+            email: components["schemas"]["Email"];
+            options?: components["schemas"]["SignUpOptions"];
+            codeChallenge?: components["schemas"]["CodeChallenge"];
+        };
+        SignInOTPEmailRequest: {
+            email: components["schemas"]["Email"];
+            options?: components["schemas"]["SignUpOptions"];
+        };
+        SignInOTPEmailVerifyRequest: {
+            /**
+             * @description The six-digit code from the e-mail. Anything else answers `invalid-ticket`.
+             * @example 042917
+             */
+            otp: string;
+            email: components["schemas"]["Email"];
+        };
+        TokenExchangeRequest: {
+            /** @description The `code` parameter of the PKCE redirect. */
+            code: string;
+            /** @description The secret whose S256 hash was sent as `codeChallenge`. */
+            codeVerifier: string;
+        };
+        UserEmailSendVerificationEmailRequest: {
+            email: components["schemas"]["Email"];
+            options?: components["schemas"]["OptionsRedirectTo"];
+            codeChallenge?: components["schemas"]["CodeChallenge"];
+        };
+        UserEmailChangeRequest: {
+            newEmail: components["schemas"]["Email"];
+            options?: components["schemas"]["OptionsRedirectTo"];
+            codeChallenge?: components["schemas"]["CodeChallenge"];
+        };
+        UserPasswordResetRequest: {
+            email: components["schemas"]["Email"];
+            options?: components["schemas"]["OptionsRedirectTo"];
+            codeChallenge?: components["schemas"]["CodeChallenge"];
+        };
         RefreshTokenRequest: {
             refreshToken: components["schemas"]["UUID"];
         };
@@ -2251,6 +2818,286 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreatePATResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    verifyTicket: {
+        parameters: {
+            query: {
+                /** @description The ticket from the link, e.g. `verifyEmail:<uuid>`. */
+                ticket: string;
+                /** @description Where to send the browser; checked against the redirect allow-list. */
+                redirectTo: string;
+                /**
+                 * @deprecated
+                 * @description The link type; ignored (the ticket's prefix decides), but must be one of the enum when present.
+                 */
+                type?: components["schemas"]["LinkType"];
+                /** @description PKCE challenge carried by the link when the flow started with one. */
+                codeChallenge?: components["schemas"]["CodeChallenge"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to `redirectTo` (or `AUTH_CLIENT_URL`) with the outcome in its query. */
+            302: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `redirectTo` is not a URL (`invalid-request`), or a parameter fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signInPasswordlessEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInPasswordlessEmailRequest"];
+            };
+        };
+        responses: {
+            /** @description The e-mail is handed to the mail server. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OKResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signInOTPEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInOTPEmailRequest"];
+            };
+        };
+        responses: {
+            /** @description The e-mail is handed to the mail server. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OKResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    verifySignInOTPEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInOTPEmailVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description A session for the code's owner. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPayload"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    tokenExchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenExchangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The new session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPayload"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sendVerificationEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserEmailSendVerificationEmailRequest"];
+            };
+        };
+        responses: {
+            /** @description The e-mail is handed to the mail server. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OKResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    changeUserEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserEmailChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The confirmation e-mail is handed to the mail server. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OKResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sendPasswordResetEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Done, or nothing to do. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OKResponse"];
                 };
             };
             /** @description The request failed; the body is the standard error envelope. */

@@ -9,11 +9,12 @@ import { validatePassword } from './password.js';
 import { resolveLocale } from './rules/sign-up-options.js';
 import type { SignUpOptionsInput } from './rules/sign-up-options.js';
 import { issueSession, type Session } from './session.js';
-import { resolveSignUpOptions, VERIFY_EMAIL_TICKET_TTL_MS } from './sign-up.js';
+import { resolveSignUpOptions } from './sign-up.js';
+import { sendEmail } from './emails.js';
+import { newTicket, type NewTicket } from './rules/tickets.js';
 import { hasuraUserIdOf, isEmailAccepted } from './user-checks.js';
 
 const ANONYMOUS_ROLE = 'anonymous';
-const PASSWORDLESS_TICKET_TTL_MS = 60 * 60 * 1000;
 
 export interface AnonymousInput {
   displayName?: string | undefined;
@@ -55,6 +56,7 @@ export interface DeanonymizeInput {
   email: string;
   password?: string | undefined;
   options?: SignUpOptionsInput | undefined;
+  codeChallenge?: string | undefined;
 }
 
 /** `POST /user/deanonymize` (API.md §3.6.2): an anonymous user becomes a real one. */
@@ -74,15 +76,9 @@ export async function deanonymize(deps: FlowDeps, auth: AuthContext, input: Dean
   const now = deps.clock.now();
   const isPasswordless = input.signInMethod === 'passwordless';
   const needsVerification = !isPasswordless && deps.config.signUp.emailVerifiedRequired;
-  let ticket = '';
-  let ticketExpiresAt = now;
-  if (isPasswordless) {
-    ticket = `passwordlessEmail:${deps.random.uuid()}`;
-    ticketExpiresAt = new Date(now.getTime() + PASSWORDLESS_TICKET_TTL_MS);
-  } else if (needsVerification) {
-    ticket = `verifyEmail:${deps.random.uuid()}`;
-    ticketExpiresAt = new Date(now.getTime() + VERIFY_EMAIL_TICKET_TTL_MS);
-  }
+  let issued: NewTicket | null = null;
+  if (isPasswordless) issued = newTicket('passwordlessEmail', deps.random.uuid(), now);
+  else if (needsVerification) issued = newTicket('verifyEmail', deps.random.uuid(), now);
   await deps.db.transaction(async (tx) => {
     await deleteUserRolesByUserId(tx, userId);
     await updateUserDeanonymized(tx, {
@@ -94,14 +90,27 @@ export async function deanonymize(deps: FlowDeps, auth: AuthContext, input: Dean
       defaultRole: options.defaultRole,
       // Absent metadata is SQL NULL here (API.md §3.6.2 step 8), not JSON null as at sign-up.
       metadata: input.options?.metadata,
-      ticket,
-      ticketExpiresAt,
+      // No ticket: the empty string, as the reference stores (FLOWS.md §11.2 step 7).
+      ticket: issued?.ticket ?? '',
+      ticketExpiresAt: issued?.expiresAt ?? now,
     });
     await insertUserRoles(tx, userId, options.allowedRoles, now);
-    if (isPasswordless || needsVerification) await deleteRefreshTokensByUserId(tx, userId);
+    if (!issued) return;
+    await deleteRefreshTokensByUserId(tx, userId);
+    // Sent before the conversion commits: if the mail server refuses, the user stays anonymous
+    // with the session they had, instead of being locked out of an account whose link never came.
+    await sendEmail(deps, {
+      template: isPasswordless ? 'signin-passwordless' : 'email-verify',
+      to: input.email,
+      locale: options.locale,
+      displayName: options.displayName,
+      email: input.email,
+      ticket: issued.ticket,
+      redirectTo: options.redirectTo,
+      link: { type: isPasswordless ? 'signinPasswordless' : 'emailVerify', codeChallenge: input.codeChallenge },
+    });
   }).catch((err: unknown) => {
     if (isUniqueViolation(err)) throw new AuthError('email-already-in-use', { cause: err });
     throw err;
   });
-  // TODO(email issue): send `signin-passwordless` or `email-verify` carrying the ticket.
 }

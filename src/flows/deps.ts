@@ -6,6 +6,8 @@ import type { PasswordHasher } from '../adapters/password/password-hasher.js';
 import type { Clock } from '../adapters/clock/clock.js';
 import type { Random } from '../adapters/random/random.js';
 import type { RedirectAllowList } from './rules/redirect.js';
+import type { Mailer } from '../adapters/mailer/mailer.js';
+import type { EmailPacer } from './emails.js';
 
 /** Everything a flow may use; built in `app.ts`, the only place concrete adapters are chosen. */
 export interface FlowDeps {
@@ -20,6 +22,9 @@ export interface FlowDeps {
   /** Compiled from AUTH_CLIENT_URL + AUTH_ACCESS_CONTROL_ALLOWED_REDIRECT_URLS once at start-up. */
   readonly redirects: RedirectAllowList;
   readonly log: Logger;
+  /** SMTP or Postmark, chosen from AUTH_SMTP_HOST. */
+  readonly mailer: Mailer;
+  readonly emailPacer: EmailPacer;
   /** Have I Been Pwned range check (AUTH_PASSWORD_HIBP_ENABLED); true when the password is breached. */
   readonly passwordBreachCheck?: (password: string) => Promise<boolean>;
   readonly version: string;

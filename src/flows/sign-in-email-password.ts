@@ -3,9 +3,7 @@ import { findUserByEmail, updateUserTicket } from '../store/users.js';
 import type { FlowDeps } from './deps.js';
 import { issueSession, type Session } from './session.js';
 import { checkUser } from './user-checks.js';
-
-/** MFA tickets live 5 minutes (API.md §1.12.6). */
-const MFA_TICKET_TTL_MS = 5 * 60 * 1000;
+import { newTicket } from './rules/tickets.js';
 
 export type SignInResult = { session: Session } | { mfa: { ticket: string } };
 
@@ -22,8 +20,8 @@ export async function signInWithEmailPassword(deps: FlowDeps, input: { email: st
   if (!user || !isPasswordCorrect) throw new AuthError('invalid-email-password');
   checkUser(deps, user);
   if (user.activeMfaType === 'totp') {
-    const ticket = `mfaTotp:${deps.random.uuid()}`;
-    await updateUserTicket(deps.db, user.id, ticket, new Date(deps.clock.now().getTime() + MFA_TICKET_TTL_MS));
+    const { ticket, expiresAt } = newTicket('mfaTotp', deps.random.uuid(), deps.clock.now());
+    await updateUserTicket(deps.db, user.id, ticket, expiresAt);
     return { mfa: { ticket } };
   }
   const session = await deps.db.transaction((tx) => issueSession(deps, tx, user));

@@ -4,12 +4,14 @@ import type { SignUpOptionsInput } from './rules/sign-up-options.js';
 import { validatePassword } from './password.js';
 import { createAccount, resolveSignUpOptions } from './sign-up.js';
 import type { Session } from './session.js';
+import { sendEmail } from './emails.js';
 import { isEmailAccepted } from './user-checks.js';
 
 export interface SignUpEmailPasswordInput {
   email: string;
   password: string;
   options?: SignUpOptionsInput | undefined;
+  codeChallenge?: string | undefined;
 }
 
 /** `POST /signup/email-password` (API.md §3.2.1); null when the e-mail must be verified first. */
@@ -19,7 +21,24 @@ export async function signUpWithEmailPassword(deps: FlowDeps, input: SignUpEmail
   await validatePassword(deps, input.password);
   const options = resolveSignUpOptions(deps, input.options, input.email);
   const passwordHash = await deps.hasher.hash(input.password);
-  const result = await createAccount(deps, { email: input.email, passwordHash, options, wantsVerification: true });
-  // TODO(email issue): send the `email-verify` message carrying result.ticket.
+  const result = await createAccount(deps, {
+    email: input.email,
+    passwordHash,
+    options,
+    wantsVerification: true,
+    deliver: async (_tx, _user, ticket) => {
+      if (ticket === null) return;
+      await sendEmail(deps, {
+        template: 'email-verify',
+        to: input.email,
+        locale: options.locale,
+        displayName: options.displayName,
+        email: input.email,
+        ticket,
+        redirectTo: options.redirectTo,
+        link: { type: 'emailVerify', codeChallenge: input.codeChallenge },
+      });
+    },
+  });
   return result.session;
 }

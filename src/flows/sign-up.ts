@@ -7,10 +7,8 @@ import { gravatarUrl } from './rules/gravatar.js';
 import type { ValidatedSignUpOptions } from './rules/sign-up-options.js';
 import { validateSignUpOptions, type SignUpOptionsInput } from './rules/sign-up-options.js';
 import { issueSession, type Session } from './session.js';
+import { newTicket, type NewTicket } from './rules/tickets.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** verifyEmail tickets live 30 days (API.md §1.12.6). */
-export const VERIFY_EMAIL_TICKET_TTL_MS = 30 * DAY_MS;
 
 /** V-OPTIONS with the live configuration. */
 export function resolveSignUpOptions(deps: FlowDeps, options: SignUpOptionsInput | undefined, defaultDisplayName: string): ValidatedSignUpOptions {
@@ -37,6 +35,16 @@ export interface AccountInput {
   wantsVerification: boolean;
   /** Flow-specific rows written in the same transaction (security key, provider link…). */
   insertExtras?: (tx: Queryable, user: UserRow) => Promise<void>;
+  /** Never a session, whatever the configuration (magic link, e-mail code). */
+  isWithoutSession?: boolean;
+  /** The flow's own ticket (a magic link's), stored instead of the verification ticket. */
+  ticket?: NewTicket;
+  /**
+   * Sends the flow's e-mail for a user created without a session (not when new users start
+   * disabled). Runs inside the creating transaction, so a delivery failure creates nothing and the
+   * same sign-up can simply be tried again.
+   */
+  deliver?: (tx: Queryable, user: UserRow, ticket: string | null) => Promise<void>;
 }
 
 export type AccountResult = { session: Session; user: UserRow } | { session: null; user: UserRow; ticket: string | null };
@@ -47,8 +55,9 @@ export async function createAccount(deps: FlowDeps, input: AccountInput): Promis
   if (signUp.disableSignup) throw new AuthError('signup-disabled');
   const now = deps.clock.now();
   const needsVerification = input.wantsVerification && signUp.emailVerifiedRequired;
-  const withoutSession = needsVerification || signUp.disableNewUsers;
-  const ticket = needsVerification ? `verifyEmail:${deps.random.uuid()}` : null;
+  const withoutSession = input.isWithoutSession === true || needsVerification || signUp.disableNewUsers;
+  const issued = input.ticket ?? (needsVerification ? newTicket('verifyEmail', deps.random.uuid(), now) : null);
+  const ticket = issued?.ticket ?? null;
   const newUser: NewUser = {
     id: input.id ?? deps.random.uuid(),
     email: input.email,
@@ -62,7 +71,7 @@ export async function createAccount(deps: FlowDeps, input: AccountInput): Promis
     disabled: signUp.disableNewUsers,
     emailVerified: false,
     ticket,
-    ticketExpiresAt: ticket ? new Date(now.getTime() + VERIFY_EMAIL_TICKET_TTL_MS) : now,
+    ticketExpiresAt: issued?.expiresAt ?? now,
     lastSeen: withoutSession ? null : now,
     now,
   };
@@ -71,7 +80,11 @@ export async function createAccount(deps: FlowDeps, input: AccountInput): Promis
       const user = await insertUser(tx, newUser);
       await insertUserRoles(tx, user.id, input.options.allowedRoles, now);
       await input.insertExtras?.(tx, user);
-      if (withoutSession) return { session: null, user, ticket };
+      if (withoutSession) {
+        // AUTH_DISABLE_NEW_USERS: the disabled user stays created and gets no e-mail (API.md §1.12.8).
+        if (!signUp.disableNewUsers) await input.deliver?.(tx, user, ticket);
+        return { session: null, user, ticket };
+      }
       // Sign-up session: roles are exactly the effective allowedRoles (API.md §1.12.7).
       const session = await issueSession(deps, tx, user, { roles: [...input.options.allowedRoles] });
       return { session, user };

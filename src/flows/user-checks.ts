@@ -2,12 +2,25 @@ import { AuthError } from '../errors.js';
 import { findUserById, findUserByEmail, type UserRow } from '../store/users.js';
 import type { Queryable } from '../store/db.js';
 import type { FlowDeps } from './deps.js';
-import { assertUserCanSignIn, type UserCheckVariant } from './rules/user-state.js';
+import { assertUserCanSignIn, findUserStateError, type UserCheckVariant, type UserStateErrorCode } from './rules/user-state.js';
 import { isEmailAllowed } from './rules/email-access.js';
 
 /** V-USER (API.md §1.12.1) with the live configuration. */
 export function checkUser(deps: FlowDeps, user: UserRow, variant: UserCheckVariant = 'standard'): void {
   assertUserCanSignIn(user, { accessControl: deps.config.accessControl, emailVerifiedRequired: deps.config.signUp.emailVerifiedRequired }, variant);
+}
+
+/**
+ * V-USER where an unverified address is no obstacle: the flows whose link verifies it (magic link,
+ * e-mail code, `GET /verify` for verification and magic-link tickets, resending the verification).
+ */
+export function checkUserIgnoringUnverified(deps: FlowDeps, user: UserRow): void {
+  assertUserCanSignIn(user, { accessControl: deps.config.accessControl, emailVerifiedRequired: false }, 'standard');
+}
+
+/** The first failing V-USER check without throwing, or null. */
+export function userStateError(deps: FlowDeps, user: UserRow): UserStateErrorCode | null {
+  return findUserStateError(user, { accessControl: deps.config.accessControl, emailVerifiedRequired: deps.config.signUp.emailVerifiedRequired }, 'standard');
 }
 
 export function isEmailAccepted(deps: FlowDeps, email: string): boolean {

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { AuthError, errorEnvelope, type ErrorCode } from '../errors.js';
+import { withQueryParams } from './redirect-url.js';
 
 /**
  * Every error body the server writes goes through here, so AUTH_CONCEAL_ERRORS (API.md §1.9)
@@ -31,12 +32,7 @@ export function sendJson(reply: FastifyReply, status: number, body: unknown): Fa
 /** Error redirects (API.md §1.10): the target URL gets `error` and `errorDescription`. */
 export function errorRedirectUrl(target: string, code: ErrorCode, concealErrors: boolean, extra: Record<string, string> = {}): string {
   const body = errorEnvelope(code, concealErrors);
-  // Always a fresh URL object: the reference mutated a shared copy of AUTH_CLIENT_URL (API.md §1.10).
-  const url = new URL(target);
-  url.searchParams.set('error', body.error);
-  url.searchParams.set('errorDescription', body.message);
-  for (const [k, v] of Object.entries(extra)) url.searchParams.set(k, v);
-  return url.toString();
+  return withQueryParams(target, { error: body.error, errorDescription: body.message, ...extra });
 }
 
 export function isAuthError(err: unknown): err is AuthError {

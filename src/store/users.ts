@@ -25,9 +25,14 @@ export interface UserRow {
   metadata: unknown;
 }
 
-const COLUMNS = `id, created_at, last_seen, disabled, display_name, avatar_url, locale, email::text AS email,
-  phone_number, password_hash, email_verified, phone_number_verified, new_email::text AS new_email, default_role,
-  is_anonymous, totp_secret, active_mfa_type, ticket, ticket_expires_at, metadata, (metadata IS NULL) AS metadata_is_sql_null`;
+/** The selected columns, each prefixed with `p` (a table alias plus dot, or nothing). */
+function columnList(p: string): string {
+  return `${p}id, ${p}created_at, ${p}last_seen, ${p}disabled, ${p}display_name, ${p}avatar_url, ${p}locale, ${p}email::text AS email,
+  ${p}phone_number, ${p}password_hash, ${p}email_verified, ${p}phone_number_verified, ${p}new_email::text AS new_email, ${p}default_role,
+  ${p}is_anonymous, ${p}totp_secret, ${p}active_mfa_type, ${p}ticket, ${p}ticket_expires_at, ${p}metadata, (${p}metadata IS NULL) AS metadata_is_sql_null`;
+}
+
+const COLUMNS = columnList('');
 
 interface UserRecord {
   id: string;
@@ -169,4 +174,66 @@ export async function updateUserDeanonymized(db: Queryable, u: DeanonymizedUser)
     [u.id, u.email, u.passwordHash, u.displayName, u.locale, u.defaultRole,
       u.metadata === undefined ? null : JSON.stringify(u.metadata), u.ticket, u.ticketExpiresAt],
   );
+}
+
+/** An e-mail change request: the confirmation ticket and the address waiting for it. */
+export async function updateUserTicketAndNewEmail(db: Queryable, u: { id: string; ticket: string; ticketExpiresAt: Date; newEmail: string }): Promise<void> {
+  await db.query('UPDATE auth.users SET ticket = $2, ticket_expires_at = $3, new_email = $4 WHERE id = $1', [u.id, u.ticket, u.ticketExpiresAt, u.newEmail]);
+}
+
+/** `emailConfirmChange`: the pending address becomes the address. A taken address raises a unique violation. */
+export async function updateUserEmailFromNewEmail(db: Queryable, id: string): Promise<UserRow | null> {
+  const r = await db.query<UserRecord>(
+    `UPDATE auth.users SET email = new_email, new_email = NULL WHERE id = $1 AND new_email IS NOT NULL RETURNING ${COLUMNS}`,
+    [id],
+  );
+  return r.rows[0] ? toUser(r.rows[0]) : null;
+}
+
+export async function updateUserEmailVerified(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE auth.users SET email_verified = true WHERE id = $1 AND NOT email_verified', [id]);
+}
+
+/**
+ * A new e-mail code for the user: stored as a pgcrypto bcrypt hash in `otp_hash`, as the newer
+ * schema does (SCHEMA-NEWER.md §4.5), with the attempt counter reset. Replaces any pending code.
+ */
+export async function updateUserEmailOtp(db: Queryable, id: string, code: string, expiresAt: Date): Promise<void> {
+  await db.query(
+    `UPDATE auth.users SET otp_hash = crypt($2, gen_salt('bf')), otp_hash_expires_at = $3,
+       otp_method_last_used = 'email', otp_attempts = 0
+     WHERE id = $1`,
+    [id, code, expiresAt],
+  );
+}
+
+export type EmailOtpOutcome = { kind: 'accepted'; user: UserRow } | { kind: 'rejected' };
+
+/**
+ * Checks an e-mail code in one statement that locks the row, so concurrent guesses are counted one
+ * by one: a right code (while attempts remain) is spent, verifies the address and resets the
+ * counter; a wrong one counts, and the `maxAttempts`-th wrong one burns the code for good.
+ */
+export async function updateUserCheckEmailOtp(db: Queryable, email: string, code: string, now: Date, maxAttempts: number): Promise<EmailOtpOutcome> {
+  const r = await db.query<UserRecord & { is_match: boolean }>(
+    `WITH target AS (
+       SELECT id, otp_hash = crypt($2, otp_hash) AS is_match
+         FROM auth.users
+        WHERE email = $1 AND otp_method_last_used = 'email' AND otp_hash IS NOT NULL
+          AND otp_hash_expires_at > $3 AND otp_attempts < $4
+        FOR UPDATE
+     )
+     UPDATE auth.users u SET
+       otp_hash = CASE WHEN t.is_match OR u.otp_attempts + 1 >= $4 THEN NULL ELSE u.otp_hash END,
+       otp_hash_expires_at = CASE WHEN t.is_match OR u.otp_attempts + 1 >= $4 THEN $3 ELSE u.otp_hash_expires_at END,
+       otp_attempts = CASE WHEN t.is_match THEN 0 ELSE u.otp_attempts + 1 END,
+       email_verified = u.email_verified OR t.is_match
+     FROM target t
+     WHERE u.id = t.id
+     RETURNING t.is_match, ${columnList('u.')}`,
+    [email, code, now, maxAttempts],
+  );
+  const row = r.rows[0];
+  if (!row || !row.is_match) return { kind: 'rejected' };
+  return { kind: 'accepted', user: toUser(row) };
 }

@@ -7,6 +7,7 @@ import type { OperationId } from '../../src/contract/generated.js';
 import { validatorsFor } from '../../src/contract/validate.js';
 import type { Database } from '../../src/store/db.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { startMailbox, type Mailbox } from './mailbox.js';
 
 /** A fixed HS256 key so tests can also mint and inspect tokens themselves. */
 export const TEST_JWT_SECRET = JSON.stringify({ type: 'HS256', key: 'a-test-signing-key-that-is-long-enough-for-hs256-0123456789' });
@@ -48,6 +49,8 @@ export interface TestApp {
   config: Config;
   db: Database;
   clock: ManualClock;
+  /** The SMTP server this app sends to (its own, unless `StartOptions.mailbox` shared one). */
+  mailbox: Mailbox;
   /** Server root, e.g. http://127.0.0.1:PORT */
   origin: string;
   /** Server root plus AUTH_API_PREFIX. */
@@ -61,10 +64,14 @@ export interface StartOptions {
   /** Reuse an existing test database (a second instance); default: a fresh one. */
   database?: TestDatabase;
   clock?: ManualClock;
+  /** Send to this mailbox instead of a fresh one (it is then not closed with the app). */
+  mailbox?: Mailbox;
 }
 
 export async function startTestApp(options: StartOptions = {}): Promise<TestApp & { database: TestDatabase }> {
-  const env = { ...BASE_ENV, ...options.env };
+  const mailbox = options.mailbox ?? (await startMailbox());
+  // Every app sends its e-mail to a capture server on 127.0.0.1 unless the test points it elsewhere.
+  const env = { ...BASE_ENV, ...mailbox.env, ...options.env };
   const config = loadConfig(env);
   const database = options.database ?? (await createTestDatabase());
   const clock = options.clock ?? new ManualClock(new Date());
@@ -78,12 +85,14 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp 
     db: database.db,
     database,
     clock,
+    mailbox,
     origin,
     baseUrl,
     request: (method, path, opts = {}) => send(baseUrl + path, method, opts),
     async close() {
       await app.close();
       if (!options.database) await database.drop();
+      if (!options.mailbox) await mailbox.close();
     },
   };
 }

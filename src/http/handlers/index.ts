@@ -1,5 +1,6 @@
 import type { HandlerTable } from '../router.js';
 import { changeEnv } from './change-env.js';
+import { changeUserEmail } from './change-user-email.js';
 import { changeUserPassword } from './change-user-password.js';
 import { createPAT } from './create-pat.js';
 import { deanonymizeUser } from './deanonymize-user.js';
@@ -9,16 +10,24 @@ import { getVersion } from './get-version.js';
 import { healthCheckGet } from './health-check-get.js';
 import { healthCheckHead } from './health-check-head.js';
 import { refreshToken } from './refresh-token.js';
+import { sendPasswordResetEmail } from './send-password-reset-email.js';
+import { sendVerificationEmail } from './send-verification-email.js';
 import { signInAnonymous } from './sign-in-anonymous.js';
 import { signInEmailPassword } from './sign-in-email-password.js';
+import { signInOTPEmail } from './sign-in-otp-email.js';
+import { signInPasswordlessEmail } from './sign-in-passwordless-email.js';
 import { signInPAT } from './sign-in-pat.js';
 import { signOut } from './sign-out.js';
 import { signUpEmailPassword } from './sign-up-email-password.js';
+import { tokenExchange } from './token-exchange.js';
+import { verifySignInOTPEmail } from './verify-sign-in-otp-email.js';
+import { verifyTicket } from './verify-ticket.js';
 import { verifyToken } from './verify-token.js';
 
 /** Every operation of the contract, bound by operationId: a missing one fails type-checking. */
 export const handlers: HandlerTable = {
   changeEnv,
+  changeUserEmail,
   changeUserPassword,
   createPAT,
   deanonymizeUser,
@@ -28,10 +37,17 @@ export const handlers: HandlerTable = {
   healthCheckGet,
   healthCheckHead,
   refreshToken,
+  sendPasswordResetEmail,
+  sendVerificationEmail,
   signInAnonymous,
   signInEmailPassword,
+  signInOTPEmail,
   signInPAT,
+  signInPasswordlessEmail,
   signOut,
   signUpEmailPassword,
+  tokenExchange,
+  verifySignInOTPEmail,
+  verifyTicket,
   verifyToken,
 };
