@@ -237,3 +237,30 @@ describe('POST /user/password with AUTH_REQUIRE_ELEVATED_CLAIM=recommended', () 
     expect(await passwordHash(t, user.id)).not.toBe(before);
   });
 });
+
+describe('POST /user/password with the ticket of a real password-reset e-mail', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('sets the password once, revokes every regular session and keeps PATs', async () => {
+    const user = await createSignedInUser(t);
+    const otherDevice = await signIn(t, user.email, user.password);
+    const pat = await createPat(t, user.session.accessToken);
+    const reset = await t.request('POST', '/user/password/reset', { body: { email: user.email } });
+    expect(reset.status, reset.text).toBe(200);
+    const mail = t.mailbox.last(user.email);
+    expect(mail.template).toBe('password-reset');
+    expect(await storedTicket(t, user.id)).toBe(mail.ticket);
+
+    expectOk(await t.request('POST', '/user/password', { body: { newPassword: NEW_PASSWORD, ticket: mail.ticket } }));
+    expect(await storedTicket(t, user.id)).toBeNull();
+    expectError(await refresh(t, user.session.refreshToken), 401, 'invalid-refresh-token');
+    expectError(await refresh(t, otherDevice.refreshToken), 401, 'invalid-refresh-token');
+    expect(await refreshTokenRowById(t, pat.id)).toMatchObject({ type: 'pat' });
+    await expectPassword(t, user, NEW_PASSWORD, user.password);
+    expectError(await t.request('POST', '/user/password', { body: { newPassword: 'yet-another-password', ticket: mail.ticket } }), 401, 'invalid-ticket');
+  });
+});
