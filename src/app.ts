@@ -25,8 +25,9 @@ import { existsSync } from 'node:fs';
 import type { Mailer } from './adapters/mailer/mailer.js';
 import { createPostmarkMailer } from './adapters/mailer/postmark-mailer.js';
 import { createSmtpMailer } from './adapters/mailer/smtp-mailer.js';
+import { createFolderMailer } from './adapters/mailer/folder-mailer.js';
 import { createTemplateStore, firstExistingDirectory, loadTemplateFolder, type TemplateFolder, type TemplateStore } from './adapters/mailer/templates.js';
-import { EmailPacer } from './flows/emails.js';
+import { EmailPacer, linkBaseUrl } from './flows/emails.js';
 
 export const VERSION = '0.1.0';
 
@@ -148,10 +149,19 @@ async function loadTemplates(config: Config, log: Logger): Promise<TemplateStore
   });
 }
 
-/** AUTH_SMTP_HOST=postmark selects Postmark's template API; any other value is an SMTP relay. */
+/**
+ * AUTH_SMTP_HOST=postmark selects Postmark's template API; any other value is an SMTP relay. Unset
+ * with the embedded database (trying Latchkey), messages are written to `<AUTH_DATA_DIR>/mail`.
+ */
 function createMailer(config: Config, templates: TemplateStore, log: Logger): Mailer {
   const { email } = config;
   if (email.usesPostmark) return createPostmarkMailer({ serverToken: email.smtp.password, sender: email.smtp.sender, baseUrl: email.postmarkApiUrl });
+  if (email.smtp.host === '' && config.database.kind === 'embedded') {
+    // Trying Latchkey: no relay needed, the messages land in the data folder.
+    const dir = path.join(config.storage.dataDir, 'mail');
+    log.warn({ dir }, 'AUTH_SMTP_HOST is not set: e-mails are written as .eml files to this folder instead of being sent');
+    return createFolderMailer(dir, email.smtp, templates, (file, template) => log.info({ file, template }, 'e-mail written'));
+  }
   if (email.smtp.host === '') log.warn('AUTH_SMTP_HOST is not set: requests that send an e-mail will fail with internal-server-error');
   return createSmtpMailer(email.smtp, templates);
 }
@@ -189,6 +199,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
   });
   const encryptionKey = Buffer.from(encryptionKeyHex, 'hex');
   const templates = await loadTemplates(config, log);
+  if (config.server.serverUrl === '') log.warn({ linkBase: linkBaseUrl(config.server) }, 'AUTH_SERVER_URL is not set: links in e-mails point to this server on localhost');
   const emailPacer = new EmailPacer();
   const hasher = overrides.hasher ?? createBcryptPool({ cost: config.password.hashCost, workers: config.password.hashWorkers, queueLimit: config.password.hashQueueLimit });
 

@@ -29,7 +29,7 @@ export interface EmailToSend {
  */
 export async function sendEmail(deps: FlowDeps, e: EmailToSend): Promise<void> {
   const { serverUrl, clientUrl } = deps.config.server;
-  const link = e.link ? buildVerifyLink(serverUrl, { type: e.link.type, ticket: e.ticket, redirectTo: e.redirectTo, codeChallenge: e.link.codeChallenge }) : '';
+  const link = e.link ? buildVerifyLink(linkBaseUrl(deps.config.server), { type: e.link.type, ticket: e.ticket, redirectTo: e.redirectTo, codeChallenge: e.link.codeChallenge }) : '';
   const started = performance.now();
   try {
     await deps.mailer.send({
@@ -42,6 +42,14 @@ export async function sendEmail(deps: FlowDeps, e: EmailToSend): Promise<void> {
     throw new AuthError('internal-server-error', { cause: err });
   }
   deps.emailPacer.record(performance.now() - started);
+}
+
+/**
+ * Where e-mailed links point: AUTH_SERVER_URL, or, when it is unset, this server on localhost (the
+ * reference wrote a relative `verify?…` link that no mail client can open).
+ */
+export function linkBaseUrl(server: { serverUrl: string; port: number; apiPrefix: string }): string {
+  return server.serverUrl !== '' ? server.serverUrl : `http://localhost:${server.port}${server.apiPrefix}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import nodemailer, { type SMTPTransportOptions } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Config } from '../../config/types.js';
 import { MailDeliveryError, type Mailer, type OutgoingEmail } from './mailer.js';
-import type { TemplateStore } from './templates.js';
+import { TemplateError, type TemplateStore } from './templates.js';
 
 /**
  * SMTP delivery (MESSAGES.md §8): one connection per message, EHLO `hasura-auth`, STARTTLS when
@@ -100,6 +100,34 @@ function deliveryError(err: unknown, password: string): MailDeliveryError {
   return new MailDeliveryError(`SMTP delivery failed${codes.length > 0 ? ` (${codes.join(' ')})` : ''}: ${detail}`, { cause: err });
 }
 
+/** A message as it goes over the wire: the SMTP envelope and the raw RFC 5322 bytes. */
+export interface ComposedMessage {
+  envelope: { from: string; to: string[] };
+  raw: Buffer;
+}
+
+/**
+ * Renders and composes one message: nodemailer's composer for the standard part, preceded by the
+ * reference's `X-` lines. A TemplateError (a fault of the installation) propagates as is.
+ */
+export async function composeMessage(settings: SmtpSettings, templates: TemplateStore, email: OutgoingEmail): Promise<ComposedMessage> {
+  const rendered = templates.renderEmail(email.template, email.locale, email.variables);
+  const envelope = { from: envelopeAddress(settings.sender), to: [envelopeAddress(email.to)] };
+  const composed = await new MailComposer({
+    from: settings.sender,
+    to: oneLine(email.to),
+    subject: rendered.subject,
+    html: rendered.html,
+    newline: 'win',
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  })
+    .compile()
+    .build();
+  const headers = Buffer.from(`${referenceHeaderLines(email, settings.apiHeader).join('\r\n')}\r\n`, 'utf8');
+  return { envelope, raw: Buffer.concat([headers, composed]) };
+}
+
 export function createSmtpMailer(settings: SmtpSettings, templates: TemplateStore, options: SmtpMailerOptions = {}): Mailer {
   // Without `pool`, nodemailer opens one connection per message and closes it afterwards.
   const transport = nodemailer.createTransport(transportOptions(settings, options));
@@ -107,24 +135,11 @@ export function createSmtpMailer(settings: SmtpSettings, templates: TemplateStor
   return {
     async send(email) {
       if (settings.host === '') throw new MailDeliveryError('AUTH_SMTP_HOST is not set');
-      // A TemplateError is a fault of the installation, not of delivery: let it through as is.
-      const rendered = templates.renderEmail(email.template, email.locale, email.variables);
-      const envelope = { from: envelopeAddress(settings.sender), to: [envelopeAddress(email.to)] };
       try {
-        const composed = await new MailComposer({
-          from: settings.sender,
-          to: oneLine(email.to),
-          subject: rendered.subject,
-          html: rendered.html,
-          newline: 'win',
-          disableFileAccess: true,
-          disableUrlAccess: true,
-        })
-          .compile()
-          .build();
-        const headers = Buffer.from(`${referenceHeaderLines(email, settings.apiHeader).join('\r\n')}\r\n`, 'utf8');
-        await transport.sendMail({ envelope, raw: Buffer.concat([headers, composed]) });
+        await transport.sendMail(await composeMessage(settings, templates, email));
       } catch (err) {
+        // Rendering problems are faults of the installation, not of delivery.
+        if (err instanceof TemplateError || err instanceof MailDeliveryError) throw err;
         throw deliveryError(err, settings.password);
       }
     },
