@@ -1,7 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAccessToken } from '../../../src/adapters/tokens/index.js';
-import { expectContract, expectError, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { CLIENT_URL, expectContract, expectError, send, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
 import {
   DAY_MS,
   UUID_PATTERN,
@@ -267,5 +268,121 @@ describe('POST /user/deanonymize with passwordless', () => {
     expect(row.ticket_expires_at.getTime()).toBe(g.clock.now().getTime() + 60 * 60_000);
     expect(await refreshTokensOf(g.db, s.user.id)).toEqual([]);
     expectError(await lenient.request('POST', '/token', { body: { refreshToken: s.refreshToken } }), 401, 'invalid-refresh-token');
+  });
+});
+
+/** Opens an e-mailed link on the app (its host is AUTH_SERVER_URL) and returns the redirect target. */
+async function followLink(t: TestApp, link: string): Promise<URL> {
+  const res = await send(`${t.baseUrl}/verify${new URL(link).search}`, 'GET');
+  expect(res.status, res.text).toBe(302);
+  return new URL(res.headers.get('location')!);
+}
+
+describe('POST /user/deanonymize e-mails', () => {
+  it('mails a signin-passwordless link to the new address, in the locale and name of the options, that signs the converted user in', async () => {
+    const s = await anonymousSession();
+    const email = uniqueEmail('magic');
+    const redirectTo = `${CLIENT_URL}/welcome`;
+    expectOk(await deanonymize(lenient, s.accessToken, { signInMethod: 'passwordless', email, options: { locale: 'fr', displayName: 'Anne Onyme', redirectTo } }));
+
+    expect(lenient.mailbox.to(email)).toHaveLength(1);
+    const mail = lenient.mailbox.last(email);
+    expect(mail.template).toBe('signin-passwordless');
+    expect(mail.envelope.rcptTo).toEqual([email]);
+    expect(mail.subject).toBe('Votre lien de connexion');
+    expect(mail.html).toContain('Bonjour Anne Onyme');
+    expect(mail.ticket).toBe((await userRow(g.db, { id: s.user.id }))!.ticket);
+    expect(mail.redirectTo).toBe(redirectTo);
+    const link = new URL(mail.link);
+    expect(link.searchParams.get('type')).toBe('signinPasswordless');
+    expect(link.searchParams.get('redirectTo')).toBe(redirectTo);
+
+    const location = await followLink(lenient, mail.link);
+    expect(location.origin + location.pathname).toBe(redirectTo);
+    expect(location.searchParams.get('type')).toBe('passwordlessEmail');
+    const refreshed = await lenient.request('POST', '/token', { body: { refreshToken: location.searchParams.get('refreshToken') } });
+    expect(refreshed.status, refreshed.text).toBe(200);
+    expect(refreshed.body.user).toMatchObject({ id: s.user.id, isAnonymous: false, email, emailVerified: true, displayName: 'Anne Onyme', locale: 'fr', defaultRole: 'user' });
+    expect((await userRow(g.db, { id: s.user.id }))!).toMatchObject({ is_anonymous: false, email, email_verified: true, ticket: null });
+  });
+
+  it('mails an email-verify link when verification is required, and following it verifies the address', async () => {
+    const s = await anonymousSession(strict);
+    const email = uniqueEmail('verify-mail');
+    expectOk(await deanonymize(strict, s.accessToken, { signInMethod: 'email-password', email, password: PASSWORD, options: { displayName: 'Vera' } }));
+
+    const mail = strict.mailbox.last(email);
+    expect(mail.template).toBe('email-verify');
+    expect(mail.html).toContain('Vera');
+    expect(mail.ticket).toBe((await userRow(g.db, { id: s.user.id }))!.ticket);
+    expect(new URL(mail.link).searchParams.get('type')).toBe('emailVerify');
+    expectError(await strict.request('POST', '/signin/email-password', { body: { email, password: PASSWORD } }), 401, 'unverified-user');
+
+    const location = await followLink(strict, mail.link);
+    expect(location.searchParams.get('type')).toBe('verifyEmail');
+    expect(location.searchParams.get('refreshToken')).toMatch(new RegExp(`^${UUID_PATTERN}$`));
+    expect((await userRow(g.db, { id: s.user.id }))!).toMatchObject({ is_anonymous: false, email_verified: true });
+    const signIn = await strict.request('POST', '/signin/email-password', { body: { email, password: PASSWORD } });
+    expect(signIn.status, signIn.text).toBe(200);
+    expect(signIn.body.session.user).toMatchObject({ id: s.user.id, email, emailVerified: true, isAnonymous: false });
+  });
+
+  it('sends no e-mail for email-password when verification is not required', async () => {
+    const s = await anonymousSession();
+    const email = uniqueEmail('no-mail');
+    expectOk(await deanonymize(lenient, s.accessToken, { signInMethod: 'email-password', email, password: PASSWORD }));
+    expect(lenient.mailbox.to(email)).toEqual([]);
+  });
+
+  it('carries the codeChallenge in the link, and /verify then answers a code for /token/exchange', async () => {
+    const s = await anonymousSession();
+    const email = uniqueEmail('pkce');
+    const verifier = randomBytes(48).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    expectOk(await deanonymize(lenient, s.accessToken, { signInMethod: 'passwordless', email, codeChallenge: challenge }));
+
+    const mail = lenient.mailbox.last(email);
+    expect(new URL(mail.link).searchParams.get('codeChallenge')).toBe(challenge);
+    const location = await followLink(lenient, mail.link);
+    expect(location.searchParams.get('type')).toBe('passwordlessEmail');
+    expect(location.searchParams.get('refreshToken')).toBeNull();
+    const code = location.searchParams.get('code')!;
+    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const exchanged = await lenient.request('POST', '/token/exchange', { body: { code, codeVerifier: verifier } });
+    expect(exchanged.status, exchanged.text).toBe(200);
+    expectContract('tokenExchange', exchanged);
+    expect(exchanged.body.session.user).toMatchObject({ id: s.user.id, isAnonymous: false, email, emailVerified: true });
+  });
+
+  it.each([
+    ['passwordless', 'lenient', 'signin-passwordless'],
+    ['email-password', 'strict', 'email-verify'],
+  ] as const)('rolls the %s conversion back when the mail server refuses, and succeeds once it accepts again', async (signInMethod, appName, template) => {
+    const t = g.apps[appName];
+    const s = await anonymousSession(t);
+    const email = uniqueEmail('refused');
+    const body = { signInMethod, email, password: PASSWORD };
+    t.mailbox.refuse(true);
+    let refused: ApiResponse;
+    try {
+      refused = await deanonymize(t, s.accessToken, body);
+    } finally {
+      t.mailbox.refuse(false);
+    }
+    expectDeanonymizeError(refused, 500, 'internal-server-error');
+
+    // Nothing half-done: still anonymous, no ticket, the session intact.
+    await expectStillAnonymous(s.user.id);
+    expect((await userRow(g.db, { id: s.user.id }))!.ticket).toBeNull();
+    expect((await refreshTokensOf(g.db, s.user.id)).map((r) => r.id)).toEqual([s.refreshTokenId]);
+    const refreshed = await t.request('POST', '/token', { body: { refreshToken: s.refreshToken } });
+    expect(refreshed.status, refreshed.text).toBe(200);
+    expect(refreshed.body.user).toMatchObject({ id: s.user.id, isAnonymous: true });
+    expect(t.mailbox.to(email)).toEqual([]);
+
+    expectOk(await deanonymize(t, s.accessToken, body));
+    expect(t.mailbox.last(email).template).toBe(template);
+    expect((await userRow(g.db, { id: s.user.id }))!).toMatchObject({ is_anonymous: false, email });
   });
 });
