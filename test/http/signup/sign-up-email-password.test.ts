@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeJwt, expectContract, expectError, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { CLIENT_URL, decodeJwt, expectContract, expectError, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
 import {
   DAY_MS,
   UUID_PATTERN,
@@ -14,6 +15,7 @@ import {
   userRow,
   type AppGroup,
 } from '../../support/email-password.js';
+import type { CapturedMail } from '../../support/mailbox.js';
 
 const PASSWORD = 'correct-horse';
 const NO_VERIFICATION = { AUTH_EMAIL_SIGNIN_EMAIL_VERIFIED_REQUIRED: 'false' };
@@ -330,5 +332,125 @@ describe('POST /signup/email-password with AUTH_DISABLE_NEW_USERS', () => {
     expect(row).toMatchObject({ disabled: true, email_verified: false, last_seen: null });
     expect(await rolesOf(g.db, row.id)).toEqual(['me', 'user']);
     expect(await refreshTokensOf(g.db, row.id)).toEqual([]);
+  });
+});
+
+describe('POST /signup/email-password verification e-mail', () => {
+  const subjectOf = (locale: string): string =>
+    readFileSync(new URL(`../../../email-templates/${locale}/email-verify/subject.txt`, import.meta.url), 'utf8').trim();
+
+  // A French-speaking app, and one that creates users disabled while verification is required.
+  let m: AppGroup<'localized' | 'newUsersDisabled'>;
+  beforeAll(async () => {
+    m = await startAppGroup({ localized: { AUTH_LOCALE_ALLOWED_LOCALES: 'en,fr' }, newUsersDisabled: { AUTH_DISABLE_NEW_USERS: 'true' } });
+  });
+  afterAll(() => m?.close());
+
+  async function signUpForMail(t: TestApp, body: Record<string, unknown>): Promise<CapturedMail> {
+    const res = await signUp(t, { password: PASSWORD, ...body });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toEqual({});
+    const mails = t.mailbox.to(body['email'] as string);
+    expect(mails).toHaveLength(1);
+    return mails[0]!;
+  }
+
+  function expectedLink(t: TestApp, params: Record<string, string>): string {
+    const query = new URLSearchParams(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
+    return `${t.config.server.serverUrl}/verify?${query.toString()}`;
+  }
+
+  /** The raw header lines of the message, as sent (before any unfolding). */
+  function rawHeaderLines(mail: CapturedMail): string[] {
+    const end = mail.raw.search(/\r?\n\r?\n/);
+    return mail.raw.slice(0, end).split(/\r?\n/);
+  }
+
+  it('sends the email-verify template to the address, with the four X- headers on one line each', async () => {
+    const email = uniqueEmail('mail');
+    const mail = await signUpForMail(verify, { email });
+    const row = (await userRow(g.db, { email }))!;
+    expect(mail.template).toBe('email-verify');
+    expect(mail.to).toEqual([email]);
+    expect(mail.envelope.rcptTo).toEqual([email]);
+    expect(mail.subject).toBe(subjectOf('en'));
+    expect(mail.ticket).toBe(row.ticket);
+    expect(mail.redirectTo).toBe(CLIENT_URL);
+
+    const lines = rawHeaderLines(mail);
+    const xLines = lines.filter((l) => /^X-/i.test(l));
+    expect(xLines).toEqual([`X-Ticket: ${row.ticket}`, `X-Redirect-To: ${CLIENT_URL}`, 'X-Email-Template: email-verify', `X-Link: ${mail.link}`]);
+    for (const line of xLines) {
+      // The next line starts a new header: none of the four is folded.
+      expect(lines[lines.indexOf(line) + 1], line).toMatch(/^[^ \t]/);
+    }
+  });
+
+  it('links to AUTH_SERVER_URL/verify with redirectTo, ticket and type=emailVerify, keys sorted', async () => {
+    const email = uniqueEmail('link');
+    const mail = await signUpForMail(verify, { email });
+    expect(mail.link).toBe(expectedLink(verify, { redirectTo: CLIENT_URL, ticket: mail.ticket, type: 'emailVerify' }));
+    expect(mail.link.startsWith(`${verify.config.server.serverUrl}/verify?redirectTo=`)).toBe(true);
+    expect([...new URL(mail.link).searchParams.keys()]).toEqual(['redirectTo', 'ticket', 'type']);
+    expect(mail.html).toContain(mail.link);
+  });
+
+  it('uses the redirectTo of the options in X-Redirect-To and the link', async () => {
+    const email = uniqueEmail('mail-redirect');
+    const redirectTo = `${CLIENT_URL}/welcome?step=2#top`;
+    const mail = await signUpForMail(verify, { email, options: { redirectTo } });
+    expect(mail.redirectTo).toBe(redirectTo);
+    expect(mail.headers['x-redirect-to']).toBe(redirectTo);
+    expect(mail.link).toBe(expectedLink(verify, { redirectTo, ticket: mail.ticket, type: 'emailVerify' }));
+  });
+
+  it('writes the mail in the locale of the options and greets the display name of the options', async () => {
+    const email = uniqueEmail('mail-fr');
+    const mail = await signUpForMail(m.apps.localized, { email, options: { locale: 'fr', displayName: 'Ada <Lovelace>' } });
+    expect(mail.subject).toBe(subjectOf('fr'));
+    expect(mail.subject).not.toBe(subjectOf('en'));
+    expect(mail.html).toContain('<html lang="fr">');
+    // Display names are HTML-escaped in the body.
+    expect(mail.html).toContain('Ada &lt;Lovelace&gt;');
+    expect((await userRow(m.db, { email }))!.locale).toBe('fr');
+  });
+
+  it('falls back to the default locale when the requested one is not allowed', async () => {
+    const email = uniqueEmail('mail-de');
+    const mail = await signUpForMail(m.apps.localized, { email, options: { locale: 'de', displayName: 'Grace' } });
+    expect(mail.subject).toBe(subjectOf('en'));
+    expect(mail.html).toContain('Grace');
+  });
+
+  it('carries the codeChallenge of the request in the link', async () => {
+    const email = uniqueEmail('mail-pkce');
+    const codeChallenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
+    const mail = await signUpForMail(verify, { email, codeChallenge });
+    expect(mail.link).toBe(expectedLink(verify, { codeChallenge, redirectTo: CLIENT_URL, ticket: mail.ticket, type: 'emailVerify' }));
+    expect([...new URL(mail.link).searchParams.keys()]).toEqual(['codeChallenge', 'redirectTo', 'ticket', 'type']);
+  });
+
+  it('refuses a malformed codeChallenge at the schema stage, creating no user and sending nothing', async () => {
+    const email = uniqueEmail('mail-bad-pkce');
+    const res = await signUp(verify, { email, password: PASSWORD, codeChallenge: 'not-a-challenge' });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body)).toEqual(['error']);
+    expect(await userRow(g.db, { email })).toBeUndefined();
+    expect(verify.mailbox.to(email)).toEqual([]);
+  });
+
+  it('sends no mail when AUTH_DISABLE_NEW_USERS creates the user disabled', async () => {
+    const email = uniqueEmail('mail-disabled');
+    const res = await signUp(m.apps.newUsersDisabled, { email, password: PASSWORD });
+    expectSignUpError(res, 401, 'disabled-user');
+    expect((await userRow(m.db, { email }))!).toMatchObject({ disabled: true, email_verified: false });
+    expect(m.apps.newUsersDisabled.mailbox.to(email)).toEqual([]);
+    expect(m.apps.newUsersDisabled.mailbox.messages).toEqual([]);
+  });
+
+  it('sends no mail when no verification is required', async () => {
+    const email = uniqueEmail('mail-none');
+    await signUpWithSession(session, email, PASSWORD);
+    expect(session.mailbox.messages).toEqual([]);
   });
 });
