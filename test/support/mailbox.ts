@@ -134,7 +134,14 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
   function stopListening(): Promise<void> {
     if (!isListening) return Promise.resolve();
     isListening = false;
-    return new Promise((resolve) => server.close(() => resolve()));
+    return new Promise((resolve) =>
+      server.close(() => {
+        // smtp-server keeps its close timer set after close(); while it is set, every command on a
+        // new connection gets "421 Server shutting down", so a restarted mailbox would refuse all mail.
+        (server as unknown as { _closeTimeout: unknown })._closeTimeout = false;
+        resolve();
+      }),
+    );
   }
 
   await listen(0);

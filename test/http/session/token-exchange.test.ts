@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, expectContract, expectError, send, startTestApp, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { challengeOf } from '../../support/mail-links.js';
 import { CLAIMS, refresh, refreshTokenHash, refreshTokenRows, TEST_PASSWORD } from '../../support/sessions.js';
 
 // POST /token/exchange (API-NEWER.md §2.3.1, §2.4): the PKCE code that GET /verify hands out in
@@ -17,10 +18,6 @@ afterAll(() => t?.close());
 
 function newVerifier(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-function challengeOf(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
 }
 
 function exchange(code: string, codeVerifier: string): Promise<ApiResponse> {

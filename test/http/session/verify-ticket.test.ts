@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_URL, expectContract, expectError, send, startTestApp, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { challengeOf } from '../../support/mail-links.js';
 import type { TestDatabase } from '../../support/database.js';
 import type { CapturedMail } from '../../support/mailbox.js';
 import { createSignedInUser, refresh, refreshTokenHash, refreshTokenRows, TEST_PASSWORD } from '../../support/sessions.js';
@@ -54,10 +55,6 @@ function expectErrorRedirect(res: ApiResponse, target: string, error: string): U
   expect(url.searchParams.has('refreshToken')).toBe(false);
   expect(url.searchParams.has('code')).toBe(false);
   return url;
-}
-
-function challengeOf(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
 }
 
 interface UserState {

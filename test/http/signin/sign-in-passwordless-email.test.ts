@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_URL, expectContract, expectError, send, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { CLIENT_URL, expectContract, expectError, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { followLink, pkcePair } from '../../support/mail-links.js';
 import type { CapturedMail } from '../../support/mailbox.js';
 import { UUID_PATTERN, insertPasswordUser, refreshTokensOf, rolesOf, startAppGroup, userRow, type AppGroup } from '../../support/email-password.js';
 
@@ -49,13 +49,6 @@ function expectLinkError(res: ApiResponse, status: number, code: string): void {
   expectContract('signInPasswordlessEmail', res);
 }
 
-/** Opens the e-mailed link on the app (its host is AUTH_SERVER_URL) and returns the redirect target. */
-async function followLink(t: TestApp, link: string): Promise<URL> {
-  const res = await send(`${t.baseUrl}/verify${new URL(link).search}`, 'GET');
-  expect(res.status, res.text).toBe(302);
-  return new URL(res.headers.get('location')!);
-}
-
 function expectMagicLinkMail(t: TestApp, mail: CapturedMail, redirectTo = CLIENT_URL): URL {
   expect(mail.template).toBe('signin-passwordless');
   expect(mail.ticket).toMatch(new RegExp(`^passwordlessEmail:${UUID_PATTERN}$`));
@@ -67,11 +60,6 @@ function expectMagicLinkMail(t: TestApp, mail: CapturedMail, redirectTo = CLIENT
   expect(link.searchParams.get('redirectTo')).toBe(redirectTo);
   expect(mail.html).toContain(mail.link);
   return link;
-}
-
-function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(48).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
 async function userCount(): Promise<number> {

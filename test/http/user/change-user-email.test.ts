@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_URL, expectContract, expectError, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { followLink } from '../../support/mail-links.js';
 import { UUID_PATTERN, expectSecurityFailure, startAppGroup, type AppGroup } from '../../support/email-password.js';
 import type { CapturedMail } from '../../support/mailbox.js';
 import { createSignedInUser, elevate, refresh, type SignedInUser } from '../../support/sessions.js';
@@ -60,13 +61,6 @@ async function emailState(userId: string): Promise<EmailState> {
   );
   const row = r.rows[0]!;
   return { ...row, ticket_expires_at: new Date(row.ticket_expires_at) };
-}
-
-/** Opens the e-mailed link as a browser would and returns where the server sends it. */
-async function followLink(app: TestApp, mail: CapturedMail): Promise<URL> {
-  const res = await fetch(`${app.baseUrl}/verify${new URL(mail.link).search}`, { redirect: 'manual' });
-  expect(res.status).toBe(302);
-  return new URL(res.headers.get('location')!);
 }
 
 async function signInStatus(app: TestApp, email: string, password: string): Promise<ApiResponse> {

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAccessToken } from '../../../src/adapters/tokens/index.js';
-import { CLIENT_URL, expectContract, expectError, send, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { CLIENT_URL, expectContract, expectError, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { followLink } from '../../support/mail-links.js';
 import {
   DAY_MS,
   UUID_PATTERN,
@@ -270,13 +271,6 @@ describe('POST /user/deanonymize with passwordless', () => {
     expectError(await lenient.request('POST', '/token', { body: { refreshToken: s.refreshToken } }), 401, 'invalid-refresh-token');
   });
 });
-
-/** Opens an e-mailed link on the app (its host is AUTH_SERVER_URL) and returns the redirect target. */
-async function followLink(t: TestApp, link: string): Promise<URL> {
-  const res = await send(`${t.baseUrl}/verify${new URL(link).search}`, 'GET');
-  expect(res.status, res.text).toBe(302);
-  return new URL(res.headers.get('location')!);
-}
 
 describe('POST /user/deanonymize e-mails', () => {
   it('mails a signin-passwordless link to the new address, in the locale and name of the options, that signs the converted user in', async () => {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_URL, expectContract, expectError, startTestApp, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { followLink } from '../../support/mail-links.js';
 import { UUID_PATTERN, bcryptHash, insertPasswordUser } from '../../support/email-password.js';
 import type { CapturedMail } from '../../support/mailbox.js';
 import { createSignedInUser, refresh, signIn, TEST_PASSWORD } from '../../support/sessions.js';
@@ -52,13 +53,6 @@ async function ticketOf(userId: string): Promise<TicketState> {
 async function userIdOf(email: string): Promise<string> {
   const r = await t.db.query<{ id: string }>('SELECT id FROM auth.users WHERE email = $1', [email]);
   return r.rows[0]!.id;
-}
-
-/** Opens the e-mailed link as a browser would and returns where the server sends it. */
-async function followLink(mail: CapturedMail): Promise<URL> {
-  const res = await fetch(`${t.baseUrl}/verify${new URL(mail.link).search}`, { redirect: 'manual' });
-  expect(res.status).toBe(302);
-  return new URL(res.headers.get('location')!);
 }
 
 function setPasswordWithTicket(ticket: string, newPassword = NEW_PASSWORD): Promise<ApiResponse> {
@@ -116,7 +110,7 @@ describe('POST /user/password/reset for an eligible user', () => {
     expect(link.searchParams.get('codeChallenge')).toBe(codeChallenge);
     expect(link.searchParams.get('redirectTo')).toBe(redirectTo);
 
-    const location = await followLink(mail);
+    const location = await followLink(t, mail);
     expect(`${location.origin}${location.pathname}`).toBe(`${CLIENT_URL}/reset-password`);
     expect(location.searchParams.get('from')).toBe('mail');
     expect(location.searchParams.get('type')).toBe('passwordReset');
@@ -206,7 +200,7 @@ describe('finishing a password reset', () => {
     expectOk(await requestReset(user.email));
     const mail = t.mailbox.last(user.email);
 
-    const location = await followLink(mail);
+    const location = await followLink(t, mail);
     expect(location.origin).toBe(CLIENT_URL);
     expect(location.searchParams.get('type')).toBe('passwordReset');
     expect(location.searchParams.has('error')).toBe(false);
@@ -243,13 +237,13 @@ describe('finishing a password reset', () => {
     const first = t.mailbox.last(viaTicket.email);
     expect((await setPasswordWithTicket(first.ticket)).status).toBe(200);
     expectError(await setPasswordWithTicket(first.ticket, 'yet-another-password'), 401, 'invalid-ticket');
-    expect((await followLink(first)).searchParams.get('error')).toBe('invalid-ticket');
+    expect((await followLink(t, first)).searchParams.get('error')).toBe('invalid-ticket');
     await expectPassword(viaTicket.email, NEW_PASSWORD, 'yet-another-password');
 
     const viaLink = await createSignedInUser(t);
     expectOk(await requestReset(viaLink.email));
     const second = t.mailbox.last(viaLink.email);
-    expect((await followLink(second)).searchParams.get('type')).toBe('passwordReset');
+    expect((await followLink(t, second)).searchParams.get('type')).toBe('passwordReset');
     expectError(await setPasswordWithTicket(second.ticket), 401, 'invalid-ticket');
     await expectPassword(viaLink.email, viaLink.password, NEW_PASSWORD);
   });
@@ -263,7 +257,7 @@ describe('finishing a password reset', () => {
     const res = await setPasswordWithTicket(mail.ticket);
     expectError(res, 401, 'invalid-ticket');
     expectContract('changeUserPassword', res);
-    expect((await followLink(mail)).searchParams.get('error')).toBe('invalid-ticket');
+    expect((await followLink(t, mail)).searchParams.get('error')).toBe('invalid-ticket');
     await expectPassword(user.email, user.password, NEW_PASSWORD);
   });
 });

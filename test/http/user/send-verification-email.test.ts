@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_URL, expectContract, expectError, send, startTestApp, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { challengeOf, followLink } from '../../support/mail-links.js';
 import { DAY_MS, UUID_PATTERN } from '../../support/email-password.js';
 import type { CapturedMail } from '../../support/mailbox.js';
 import { createSignedInUser, TEST_PASSWORD } from '../../support/sessions.js';
@@ -56,17 +57,6 @@ async function ticketOf(userId: string): Promise<{ ticket: string | null; expire
   );
   const row = r.rows[0]!;
   return { ticket: row.ticket, expiresAt: new Date(row.ticket_expires_at).getTime(), emailVerified: row.email_verified };
-}
-
-/** Opens the link as a browser would; returns where the server sends it. */
-async function followLink(mail: CapturedMail): Promise<URL> {
-  const res = await send(`${t.baseUrl}/verify${new URL(mail.link).search}`, 'GET');
-  expect(res.status, res.text).toBe(302);
-  return new URL(res.headers.get('location')!);
-}
-
-function challengeOf(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
 }
 
 describe('POST /user/email/send-verification-email refusals', () => {
@@ -157,11 +147,11 @@ describe('POST /user/email/send-verification-email for an unverified account', (
     expect(second.ticket).not.toBe(first.ticket);
     expect((await ticketOf(id)).ticket).toBe(second.ticket);
 
-    const old = await followLink(first);
+    const old = await followLink(t, first);
     expect(old.searchParams.get('error')).toBe('invalid-ticket');
     expect((await ticketOf(id)).ticket).toBe(second.ticket);
 
-    const fresh = await followLink(second);
+    const fresh = await followLink(t, second);
     expect(fresh.searchParams.get('type')).toBe('verifyEmail');
     expect(fresh.searchParams.get('refreshToken')).toMatch(/\S/);
     expect(await ticketOf(id)).toMatchObject({ ticket: null, emailVerified: true });
@@ -176,7 +166,7 @@ describe('POST /user/email/send-verification-email for an unverified account', (
     expect(mail.redirectTo).toBe(redirectTo);
     expect(mail.headers['x-redirect-to']).toBe(redirectTo);
     expect(new URL(mail.link).searchParams.get('redirectTo')).toBe(redirectTo);
-    const landing = await followLink(mail);
+    const landing = await followLink(t, mail);
     expect(`${landing.origin}${landing.pathname}`).toBe(`${APP_URL}/verified`);
     expect(landing.searchParams.get('from')).toBe('mail');
     expect(landing.hash).toBe('#done');
@@ -202,7 +192,7 @@ describe('POST /user/email/send-verification-email for an unverified account', (
     expect([...link.searchParams.keys()]).toEqual(['codeChallenge', 'redirectTo', 'ticket', 'type']);
     expect(link.searchParams.get('codeChallenge')).toBe(codeChallenge);
 
-    const landing = await followLink(mail);
+    const landing = await followLink(t, mail);
     expect(landing.searchParams.has('refreshToken')).toBe(false);
     const code = landing.searchParams.get('code')!;
     const res = await t.request('POST', '/token/exchange', { body: { code, codeVerifier: verifier } });
