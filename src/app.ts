@@ -35,7 +35,7 @@ export const VERSION = '0.1.0';
  * JSON logs on stdout. Request lines carry the path without its query string: tickets, codes and
  * OAuth parameters travel in queries and must never reach a log.
  */
-export function createLogger(config: Config): Logger {
+export function createLogger(config: Config, destination?: { write(line: string): void }): Logger {
   const options: LoggerOptions = {
     level: config.log.level,
     base: { service: 'latchkey' },
@@ -45,6 +45,7 @@ export function createLogger(config: Config): Logger {
     },
   };
   // AUTH_LOG_FORMAT_TEXT: human-readable lines for a terminal; JSON lines otherwise.
+  if (destination) return pino(options, destination);
   return config.log.format === 'text' ? pino(options, pretty({ colorize: true, sync: true })) : pino(options);
 }
 

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { expect } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/clock.js';
 import { createApp, type App } from '../../src/app.js';
@@ -66,6 +66,8 @@ export interface StartOptions {
   clock?: ManualClock;
   /** Send to this mailbox instead of a fresh one (it is then not closed with the app). */
   mailbox?: Mailbox;
+  /** The app's logger; default: silent, or TEST_LOG_LEVEL. */
+  log?: Logger;
 }
 
 export async function startTestApp(options: StartOptions = {}): Promise<TestApp & { database: TestDatabase }> {
@@ -75,7 +77,8 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp 
   const config = loadConfig(env);
   const database = options.database ?? (await createTestDatabase());
   const clock = options.clock ?? new ManualClock(new Date());
-  const app = await createApp(config, { db: database.db, clock, log: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }) }, env);
+  const log = options.log ?? pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
+  const app = await createApp(config, { db: database.db, clock, log }, env);
   const address = await app.server.listen({ port: 0, host: '127.0.0.1' });
   const origin = address.replace('localhost', '127.0.0.1');
   const baseUrl = origin + config.server.apiPrefix;
@@ -141,6 +144,13 @@ let counter = 0;
 export function uniqueEmail(prefix = 'user'): string {
   counter += 1;
   return `${prefix}-${Date.now().toString(36)}-${counter}@example.com`;
+}
+
+/** A logger that keeps every line it writes, for tests that check what reaches the log. */
+export function capturingLogger(level = 'info'): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const log = pino({ level }, { write: (line: string) => void lines.push(line) });
+  return { log, lines };
 }
 
 /** Decodes a JWT payload without verifying it (tests inspect claims). */

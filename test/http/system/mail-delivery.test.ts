@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_URL, expectContract, startTestApp, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { createLogger } from '../../../src/app.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { BASE_ENV, CLIENT_URL, capturingLogger, expectContract, startTestApp, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
 import { followLink } from '../../support/mail-links.js';
 import type { TestDatabase } from '../../support/database.js';
 import { MAILBOX_SENDER, startMailbox, type CapturedMail, type Mailbox } from '../../support/mailbox.js';
@@ -274,14 +276,20 @@ describe('SMTP login', () => {
     }
   });
 
-  it('answers internal-server-error when the server refuses the password, and creates no user', async () => {
-    const t = await startTestApp({ database: main.database, mailbox, env: { ...ENV, AUTH_SMTP_AUTH_METHOD: 'LOGIN', AUTH_SMTP_PASS: 'wrong-pw-999' } });
+  it('answers internal-server-error when the server refuses the password, logs the cause without the password, and creates no user', async () => {
+    const { log, lines } = capturingLogger();
+    const t = await startTestApp({ database: main.database, mailbox, log, env: { ...ENV, AUTH_SMTP_AUTH_METHOD: 'LOGIN', AUTH_SMTP_PASS: 'wrong-pw-999' } });
     try {
       const email = uniqueEmail('auth-wrong');
       const res = await signUp(t, email);
       expectMailFailure('signUpEmailPassword', res);
-      // The password is never part of what the client sees.
+      // The password is never part of what the client sees, nor of the log.
       expect(res.text).not.toContain('wrong-pw-999');
+      const failure = lines.find((line) => line.includes('SMTP delivery failed'));
+      expect(failure, lines.join('')).toBeDefined();
+      expect(JSON.parse(failure!).level).toBe(50);
+      expect(failure).toContain('EAUTH');
+      expect(lines.join('')).not.toContain('wrong-pw-999');
       expect(await userIdByEmail(t, email)).toBeUndefined();
       expect(mailbox.to(email)).toEqual([]);
     } finally {
@@ -295,6 +303,26 @@ describe('SMTP login', () => {
       const email = uniqueEmail('auth-none');
       expectMailFailure('signUpEmailPassword', await signUp(t, email));
       expect(await userIdByEmail(t, email)).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('the log', () => {
+  it('never carries a ticket: request lines keep the path of GET /verify without its query', async () => {
+    const lines: string[] = [];
+    const env = { ...ENV, ...main.mailbox.env };
+    const log = createLogger(loadConfig({ ...BASE_ENV, ...env }), { write: (line) => void lines.push(line) });
+    const t = await startTestApp({ database: main.database, mailbox: main.mailbox, log, env });
+    try {
+      const email = uniqueEmail('log');
+      expect((await signUp(t, email)).status).toBe(200);
+      const mail = main.mailbox.last(email);
+      await followLink(t, mail);
+      const logged = lines.join('');
+      expect(logged).toContain('/verify');
+      expect(logged).not.toContain(mail.ticket.split(':')[1]!);
     } finally {
       await t.close();
     }
