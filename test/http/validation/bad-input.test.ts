@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectContract, expectError, startTestApp, uniqueEmail, type ApiResponse, type RequestOptions, type TestApp } from '../../support/app.js';
+import { expectContract, expectError, startTestApp, uniqueEmail, type RequestOptions, type TestApp } from '../../support/app.js';
 import { expectValidationFailure, rowCounts, signUpWithSession, STRONG_PASSWORD } from '../../support/system.js';
+import { emptyBodies, expectRefused, formMistakes, json } from '../../support/bad-input.js';
 
-const REQUEST_ERROR = 'error in openapi3filter.RequestError: ';
 const A_UUID = '2c35b6f3-c4b9-48e3-978a-d4d0f1d42e24';
 
 let t: TestApp;
@@ -13,49 +13,6 @@ beforeAll(async () => {
   user = await signUpWithSession(t);
 });
 afterAll(() => t.close());
-
-/** Sends the request and checks it was refused with a 400 `{"error"}` body, writing nothing. */
-async function expectRefused(method: string, path: string, options: RequestOptions, startsWith: string | undefined = REQUEST_ERROR): Promise<ApiResponse> {
-  const before = await rowCounts(t.db);
-  const res = await t.request(method, path, options);
-  expectValidationFailure(res, { startsWith });
-  expect(await rowCounts(t.db)).toEqual(before);
-  return res;
-}
-
-const json = (value: unknown): RequestOptions => ({ raw: JSON.stringify(value), contentType: 'application/json' });
-/** The valid body with bytes that are not UTF-8 inside its last string value. */
-const invalidUtf8 = (valid: Record<string, unknown>): RequestOptions => {
-  const text = JSON.stringify(valid);
-  const at = text.lastIndexOf('"');
-  return { raw: Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from(text.slice(at))]), contentType: 'application/json' };
-};
-
-/** Mistakes of form that every JSON operation refuses, built around one valid body. */
-function formMistakes(valid: () => Record<string, unknown>): Array<[string, () => RequestOptions]> {
-  return [
-    ['malformed JSON', () => ({ raw: JSON.stringify(valid()).slice(0, -3), contentType: 'application/json' })],
-    ['JSON followed by garbage', () => ({ raw: `${JSON.stringify(valid())} trailing`, contentType: 'application/json' })],
-    ['single-quoted JSON', () => ({ raw: JSON.stringify(valid()).replaceAll('"', "'"), contentType: 'application/json' })],
-    ['invalid UTF-8 bytes in a string value', () => invalidUtf8(valid())],
-    ['a text/plain body', () => ({ raw: JSON.stringify(valid()), contentType: 'text/plain' })],
-    ['a form body', () => ({ raw: new URLSearchParams(valid() as Record<string, string>).toString(), contentType: 'application/x-www-form-urlencoded' })],
-    ['a body without Content-Type', () => ({ raw: Buffer.from(JSON.stringify(valid())), contentType: null })],
-    ['JSON null', () => json(null)],
-    ['an empty array', () => json([])],
-    ['an array holding the valid body', () => json([valid()])],
-    ['a JSON string', () => json('hello')],
-    ['a JSON number', () => json(42)],
-    ['an unknown extra property', () => json({ ...valid(), extra: true })],
-  ];
-}
-
-/** The bodies an operation with a required body refuses for being absent. */
-const emptyBodies: Array<[string, () => RequestOptions]> = [
-  ['no body at all', () => ({ contentType: null })],
-  ['an empty JSON body', () => ({ raw: '', contentType: 'application/json' })],
-  ['a whitespace-only JSON body', () => ({ raw: '  \n', contentType: 'application/json' })],
-];
 
 describe('POST /signup/email-password', () => {
   const valid = () => ({ email: uniqueEmail('bad-input'), password: STRONG_PASSWORD });
@@ -94,13 +51,13 @@ describe('POST /signup/email-password', () => {
     ['a codeChallenge of 42 characters', () => json({ ...valid(), codeChallenge: 'a'.repeat(42) })],
     ['a codeChallenge with padding', () => json({ ...valid(), codeChallenge: `${'a'.repeat(42)}=` })],
   ] as Array<[string, () => RequestOptions]>)('refuses %s with 400 and writes nothing', async (_name, options) => {
-    await expectRefused('POST', '/signup/email-password', options());
+    await expectRefused(t, 'POST', '/signup/email-password', options());
   });
 
   it.each(['user@localhost', 'no-at-sign', 'user@', '@example.com', 'user@@example.com', 'user name@example.com', 'user@exa mple.com', 'user.@example.com', '.user@example.com', 'user@-example.com', 'user@example.c0m1', ''])(
     'refuses the e-mail %j with 400 and writes nothing',
     async (email) => {
-      await expectRefused('POST', '/signup/email-password', json({ email, password: STRONG_PASSWORD }), undefined);
+      await expectRefused(t, 'POST', '/signup/email-password', json({ email, password: STRONG_PASSWORD }), undefined);
     },
   );
 
@@ -171,7 +128,7 @@ describe('POST /signup/email-password', () => {
     // The reference's JSON decoder stops at 10 000 levels (Go encoding/json), a 400 at the schema stage.
     const depth = 20_000;
     const raw = `{"email":"${uniqueEmail('deep')}","password":"${STRONG_PASSWORD}","options":{"metadata":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}}`;
-    await expectRefused('POST', '/signup/email-password', { raw, contentType: 'application/json' });
+    await expectRefused(t, 'POST', '/signup/email-password', { raw, contentType: 'application/json' });
   });
 
   it('accepts a Content-Type with parameters', async () => {
@@ -193,11 +150,11 @@ describe('POST /signin/email-password', () => {
     ['an options object (sign-in has none)', () => json({ ...valid(), options: {} })],
     ['a password of 51 code points', () => json({ email: user.email, password: 'é'.repeat(51) })],
   ] as Array<[string, () => RequestOptions]>)('refuses %s with 400 and writes nothing', async (_name, options) => {
-    await expectRefused('POST', '/signin/email-password', options());
+    await expectRefused(t, 'POST', '/signin/email-password', options());
   });
 
   it.each(['user@localhost', 'no-at-sign'])('refuses the e-mail %j with 400', async (email) => {
-    await expectRefused('POST', '/signin/email-password', json({ email, password: STRONG_PASSWORD }), undefined);
+    await expectRefused(t, 'POST', '/signin/email-password', json({ email, password: STRONG_PASSWORD }), undefined);
   });
 
   it('still signs in with the valid body (control)', async () => {
@@ -219,7 +176,7 @@ describe('POST /token', () => {
     ['an upper-case UUID', () => json({ refreshToken: A_UUID.toUpperCase() })],
     ['a UUID without dashes', () => json({ refreshToken: A_UUID.replaceAll('-', '') })],
   ] as Array<[string, () => RequestOptions]>)('refuses %s with 400 and writes nothing', async (_name, options) => {
-    await expectRefused('POST', '/token', options());
+    await expectRefused(t, 'POST', '/token', options());
   });
 
   it('lets a UUID with surrounding text through the schema (unanchored pattern, API.md §2.1)', async () => {
@@ -243,7 +200,7 @@ describe('POST /signin/anonymous', () => {
     ['null metadata', () => json({ metadata: null })],
     ['an options object (anonymous sign-in has none)', () => json({ options: {} })],
   ] as Array<[string, () => RequestOptions]>)('refuses %s with 400 and writes nothing', async (_name, options) => {
-    await expectRefused('POST', '/signin/anonymous', options());
+    await expectRefused(t, 'POST', '/signin/anonymous', options());
   });
 
   it.each([
@@ -284,8 +241,8 @@ describe('POST /token/verify', () => {
   });
 
   it('refuses an unknown property and a non-string token', async () => {
-    await expectRefused('POST', '/token/verify', { ...json({ token: user.accessToken, extra: 1 }), token: user.accessToken });
-    await expectRefused('POST', '/token/verify', json({ token: 5 }));
+    await expectRefused(t, 'POST', '/token/verify', { ...json({ token: user.accessToken, extra: 1 }), token: user.accessToken });
+    await expectRefused(t, 'POST', '/token/verify', json({ token: 5 }));
   });
 });
 
@@ -304,7 +261,7 @@ describe('POST /pat', () => {
     ['metadata that is an array', () => json({ ...valid(), metadata: ['ci'] })],
     ['null metadata', () => json({ ...valid(), metadata: null })],
   ] as Array<[string, () => RequestOptions]>)('refuses %s with 400 and creates no token', async (_name, options) => {
-    const res = await expectRefused('POST', '/pat', authed(options()), undefined);
+    const res = await expectRefused(t, 'POST', '/pat', authed(options()), undefined);
     expect(res.body.error).not.toMatch(/SecurityRequirementsError/);
   });
 
