@@ -9,7 +9,6 @@ import { validateSignUpOptions, type SignUpOptionsInput } from './rules/sign-up-
 import { issueSession, type Session } from './session.js';
 import { newTicket, type NewTicket } from './rules/tickets.js';
 
-
 /** V-OPTIONS with the live configuration. */
 export function resolveSignUpOptions(deps: FlowDeps, options: SignUpOptionsInput | undefined, defaultDisplayName: string): ValidatedSignUpOptions {
   const { signUp, server } = deps.config;

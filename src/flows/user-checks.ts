@@ -15,12 +15,14 @@ export function checkUser(deps: FlowDeps, user: UserRow, variant: UserCheckVaria
  * e-mail code, `GET /verify` for verification and magic-link tickets, resending the verification).
  */
 export function checkUserIgnoringUnverified(deps: FlowDeps, user: UserRow): void {
-  assertUserCanSignIn(user, { accessControl: deps.config.accessControl, emailVerifiedRequired: false }, 'standard');
+  const code = userStateError(deps, user, { isUnverifiedAllowed: true });
+  if (code !== null) throw new AuthError(code);
 }
 
 /** The first failing V-USER check without throwing, or null. */
-export function userStateError(deps: FlowDeps, user: UserRow): UserStateErrorCode | null {
-  return findUserStateError(user, { accessControl: deps.config.accessControl, emailVerifiedRequired: deps.config.signUp.emailVerifiedRequired }, 'standard');
+export function userStateError(deps: FlowDeps, user: UserRow, options: { isUnverifiedAllowed?: boolean } = {}): UserStateErrorCode | null {
+  const emailVerifiedRequired = deps.config.signUp.emailVerifiedRequired && options.isUnverifiedAllowed !== true;
+  return findUserStateError(user, { accessControl: deps.config.accessControl, emailVerifiedRequired }, 'standard');
 }
 
 export function isEmailAccepted(deps: FlowDeps, email: string): boolean {

@@ -7,7 +7,7 @@ import { createAuthorizationCode } from './pkce.js';
 import { isRedirectAllowed } from './rules/redirect.js';
 import { linkTicketKindOf, type LinkTicketKind } from './rules/tickets.js';
 import { issueSession } from './session.js';
-import { checkUser, checkUserIgnoringUnverified } from './user-checks.js';
+import { userStateError } from './user-checks.js';
 
 export interface VerifyTicketInput {
   ticket: string;
@@ -35,7 +35,8 @@ export async function verifyTicket(deps: FlowDeps, input: VerifyTicketInput): Pr
   const user = await updateUserConsumeTicket(deps.db, input.ticket, `${kind}:`, deps.clock.now());
   if (!user) return { ok: false, target, error: 'invalid-ticket' };
   if (kind === 'otp') return { ok: false, target, error: 'invalid-request' };
-  const stateError = checkedUserError(deps, user, kind);
+  // Verification and magic-link tickets are what verifies an address: unverified is no obstacle.
+  const stateError = userStateError(deps, user, { isUnverifiedAllowed: kind === 'verifyEmail' || kind === 'passwordlessEmail' });
   if (stateError) return { ok: false, target, error: stateError };
   const effect = await applyTicketEffect(deps, user, kind);
   if (effect) return { ok: false, target, error: effect };
@@ -49,18 +50,6 @@ export async function verifyTicket(deps: FlowDeps, input: VerifyTicketInput): Pr
     throw new AuthError('internal-server-error', { cause: err });
   });
   return { ok: true, target, params: { ...credential, type: kind } };
-}
-
-/** V-USER, except that verification and magic-link tickets are what verifies an address. */
-function checkedUserError(deps: FlowDeps, user: UserRow, kind: LinkTicketKind): ErrorCode | null {
-  try {
-    if (kind === 'verifyEmail' || kind === 'passwordlessEmail') checkUserIgnoringUnverified(deps, user);
-    else checkUser(deps, user);
-    return null;
-  } catch (err) {
-    if (err instanceof AuthError) return err.code;
-    throw err;
-  }
 }
 
 /** What each kind changes (FLOWS.md §4 step 7); an error code to redirect with, or null. */
