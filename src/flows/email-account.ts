@@ -1,10 +1,11 @@
 import { AuthError } from '../errors.js';
-import { findUserByEmail, updateUserTicket, updateUserTicketAndNewEmail } from '../store/users.js';
+import { findUserByEmail, updateUserTicket, updateUserTicketAndNewEmail, type UserRow } from '../store/users.js';
+import type { EmailTemplateId } from '../adapters/mailer/mailer.js';
 import type { AuthContext } from './auth-context.js';
 import type { FlowDeps } from './deps.js';
 import { sendEmail } from './emails.js';
 import { resolveRedirectTo } from './rules/redirect.js';
-import { newTicket } from './rules/tickets.js';
+import { LINK_TYPE_OF, newTicket, type LinkTicketKind } from './rules/tickets.js';
 import { checkUserIgnoringUnverified, hasuraUserIdOf, isEmailAccepted, loadCheckedUser, userStateError } from './user-checks.js';
 
 /** The body of the three account e-mail requests. */
@@ -19,6 +20,31 @@ function redirectOf(deps: FlowDeps, input: { options?: { redirectTo?: string | u
 }
 
 /**
+ * Stores a new ticket of `kind` in the user's slot and, in the same transaction, e-mails its link
+ * to `to` in the user's locale and name: a refused delivery leaves the previous ticket in place.
+ */
+async function mailTicket(
+  deps: FlowDeps,
+  user: UserRow,
+  mail: { kind: LinkTicketKind; template: EmailTemplateId; to: string; redirectTo: string; codeChallenge: string | undefined },
+): Promise<void> {
+  const issued = newTicket(mail.kind, deps.random.uuid(), deps.clock.now());
+  await deps.db.transaction(async (tx) => {
+    await updateUserTicket(tx, user.id, issued.ticket, issued.expiresAt);
+    await sendEmail(deps, {
+      template: mail.template,
+      to: mail.to,
+      locale: user.locale,
+      displayName: user.displayName,
+      email: mail.to,
+      ticket: issued.ticket,
+      redirectTo: mail.redirectTo,
+      link: { type: LINK_TYPE_OF[mail.kind], codeChallenge: mail.codeChallenge },
+    });
+  });
+}
+
+/**
  * `POST /user/password/reset` (API.md §3.6.6). Whether or not an eligible account has the address,
  * the answer is `"OK"` and takes about as long (the pacer waits out a typical delivery), so neither
  * the answer nor its timing tells who has an account.
@@ -30,20 +56,8 @@ export async function requestPasswordReset(deps: FlowDeps, input: AccountEmailIn
     await deps.emailPacer.waitLikeASend();
     return;
   }
-  const issued = newTicket('passwordReset', deps.random.uuid(), deps.clock.now());
-  await deps.db.transaction(async (tx) => {
-    await updateUserTicket(tx, user.id, issued.ticket, issued.expiresAt);
-    await sendEmail(deps, {
-      template: 'password-reset',
-      to: input.email, // as typed, as the reference does
-      locale: user.locale,
-      displayName: user.displayName,
-      email: input.email,
-      ticket: issued.ticket,
-      redirectTo,
-      link: { type: 'passwordReset', codeChallenge: input.codeChallenge },
-    });
-  });
+  // Sent to the address as typed, as the reference does.
+  await mailTicket(deps, user, { kind: 'passwordReset', template: 'password-reset', to: input.email, redirectTo, codeChallenge: input.codeChallenge });
 }
 
 /**
@@ -57,21 +71,7 @@ export async function resendVerificationEmail(deps: FlowDeps, input: AccountEmai
   if (!user || user.email === null) throw new AuthError('invalid-email-password');
   checkUserIgnoringUnverified(deps, user);
   if (user.emailVerified) throw new AuthError('email-already-verified');
-  const address = user.email;
-  const issued = newTicket('verifyEmail', deps.random.uuid(), deps.clock.now());
-  await deps.db.transaction(async (tx) => {
-    await updateUserTicket(tx, user.id, issued.ticket, issued.expiresAt);
-    await sendEmail(deps, {
-      template: 'email-verify',
-      to: address,
-      locale: user.locale,
-      displayName: user.displayName,
-      email: address,
-      ticket: issued.ticket,
-      redirectTo,
-      link: { type: 'emailVerify', codeChallenge: input.codeChallenge },
-    });
-  });
+  await mailTicket(deps, user, { kind: 'verifyEmail', template: 'email-verify', to: user.email, redirectTo, codeChallenge: input.codeChallenge });
 }
 
 /**
