@@ -139,8 +139,10 @@ async function issueCode(deps: FlowDeps, tx: Queryable, sms: SmsSender, target: 
     await updateUserSmsOtp(tx, target.userId, target.phoneNumber, code, new Date(now + SMS_CODE_TTL_MS));
     if (opts.isSent) await sms.sendCode({ to: target.phoneNumber, locale: target.locale, code });
   } catch (err) {
-    if (err instanceof SmsDeliveryError) throw new AuthError('cannot-send-sms', { cause: err });
-    throw err;
+    if (!(err instanceof SmsDeliveryError)) throw err;
+    // A refused number is the caller's mistake, bad credentials or an outage ours: the reason helps both.
+    deps.log.warn({ err }, 'the SMS provider did not take the message');
+    throw new AuthError('cannot-send-sms', { cause: err });
   }
 }
 
@@ -165,8 +167,9 @@ async function checkWithProvider(deps: FlowDeps, sms: Extract<SmsSender, { kind:
     isApproved = await sms.checkCode({ to: input.phoneNumber, code: input.otp });
   } catch (err) {
     // Twilio unreachable: the code is not judged, so no attempt is counted.
-    if (err instanceof SmsDeliveryError) throw new AuthError('invalid-request', { cause: err });
-    throw err;
+    if (!(err instanceof SmsDeliveryError)) throw err;
+    deps.log.error({ err }, 'Twilio Verify could not check a code');
+    throw new AuthError('invalid-request', { cause: err });
   }
   return updateUserSmsOtpVerdict(deps.db, pending.id, isApproved, deps.clock.now(), maxAttempts);
 }
