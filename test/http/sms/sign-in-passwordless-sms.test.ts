@@ -155,6 +155,22 @@ describe('POST /signin/passwordless/sms with Twilio Messages', () => {
     await expectSmsSession(sms, phoneNumber, code);
   });
 
+  it('spends the code once when it is used concurrently', async () => {
+    const phoneNumber = uniquePhoneNumber();
+    const code = await sendCode(sms, phoneNumber);
+    const results = await Promise.all([1, 2, 3].map(() => verifySms(sms, phoneNumber, code)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400]);
+    for (const res of results.filter((r) => r.status !== 200)) expectSmsVerifyError(res, 400, 'invalid-request');
+  });
+
+  it('creates one user when a new number asks twice at once', async () => {
+    const phoneNumber = uniquePhoneNumber();
+    const results = await Promise.all([1, 2].map(() => requestSms(sms, { phoneNumber })));
+    for (const res of results) expectSmsRequestOk(res);
+    expect(await countUsersWithPhone(g.db, phoneNumber)).toBe(1);
+    await expectSmsSession(sms, phoneNumber, twilio.lastCode(phoneNumber));
+  });
+
   it('refuses a code after five minutes', async () => {
     const phoneNumber = uniquePhoneNumber();
     const code = await sendCode(sms, phoneNumber);
