@@ -28,6 +28,8 @@ import { createSmtpMailer } from './adapters/mailer/smtp-mailer.js';
 import { createFolderMailer } from './adapters/mailer/folder-mailer.js';
 import { createTemplateStore, firstExistingDirectory, loadTemplateFolder, type TemplateFolder, type TemplateStore } from './adapters/mailer/templates.js';
 import { EmailPacer, linkBaseUrl } from './flows/emails.js';
+import type { SmsSender } from './adapters/sms/sms.js';
+import { createSmsSender } from './adapters/sms/create-sms-sender.js';
 
 export const VERSION = '0.1.0';
 
@@ -57,6 +59,7 @@ export interface AppOverrides {
   hasher?: PasswordHasher;
   db?: Database;
   mailer?: Mailer;
+  sms?: SmsSender;
 }
 
 export interface App {
@@ -219,6 +222,8 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     // Rebuilt with the configuration: /change-env may point the server at another relay.
     mailer: overrides.mailer ?? createMailer(cfg, templates, log),
     emailPacer,
+    // Rebuilt with the configuration: /change-env may turn SMS sign-in on or off.
+    sms: overrides.sms ?? createSmsSender(cfg, (locale, variables) => templates.renderSms(locale, variables), log),
     version: VERSION,
     changeEnv: cfg.server.enableChangeEnv ? changeEnv : undefined,
   });

@@ -281,5 +281,14 @@ export function buildSms(r: Reader): Section<'sms'> {
   }
   // Latchkey decision: Twilio Verify is chosen by the Verify service SID (VA…) in the messaging
   // service setting, not by the account SID prefix the reference tests.
-  return { provider, twilio: { ...twilio, usesVerify: twilio.messagingServiceId.startsWith('VA') }, modica };
+  const apiUrl = (env: 'AUTH_SMS_TWILIO_API_URL' | 'AUTH_SMS_TWILIO_VERIFY_API_URL' | 'AUTH_SMS_MODICA_API_URL'): string => {
+    const value = r.get(env);
+    if (enabled) checkUrl(r, env, value);
+    return value.replace(/\/+$/, '');
+  };
+  return {
+    provider,
+    twilio: { ...twilio, usesVerify: twilio.messagingServiceId.startsWith('VA'), apiUrl: apiUrl('AUTH_SMS_TWILIO_API_URL'), verifyApiUrl: apiUrl('AUTH_SMS_TWILIO_VERIFY_API_URL') },
+    modica: { ...modica, apiUrl: apiUrl('AUTH_SMS_MODICA_API_URL') },
+  };
 }

@@ -91,6 +91,9 @@ const CORE_SETTINGS = [
   { env: 'AUTH_SMS_TWILIO_MESSAGING_SERVICE_ID', flag: 'sms-twilio-messaging-service-id', type: 'string', default: '', group: 'SMS', description: 'Twilio messaging service SID or sender number; a Verify service SID (VA…) selects Twilio Verify.' },
   { env: 'AUTH_SMS_MODICA_USERNAME', flag: 'sms-modica-username', type: 'string', default: '', group: 'SMS', description: 'Modica Group API user name.' },
   { env: 'AUTH_SMS_MODICA_PASSWORD', flag: 'sms-modica-password', type: 'string', default: '', secret: true, group: 'SMS', description: 'Modica Group API password.' },
+  { env: 'AUTH_SMS_TWILIO_API_URL', flag: 'sms-twilio-api-url', type: 'string', default: 'https://api.twilio.com', latchkey: true, group: 'SMS', description: 'Base URL of the Twilio REST API that sends messages.' },
+  { env: 'AUTH_SMS_TWILIO_VERIFY_API_URL', flag: 'sms-twilio-verify-api-url', type: 'string', default: 'https://verify.twilio.com', latchkey: true, group: 'SMS', description: 'Base URL of the Twilio Verify API, used when the messaging service id is a Verify service SID.' },
+  { env: 'AUTH_SMS_MODICA_API_URL', flag: 'sms-modica-api-url', type: 'string', default: 'https://api.modicagroup.com', latchkey: true, group: 'SMS', description: 'Base URL of the Modica Group REST API.' },
 
   // OAuth sign-in
   { env: 'AUTH_OAUTH_STATE_TTL', flag: 'oauth-state-ttl', type: 'duration', default: '10m', latchkey: true, group: 'OAuth sign-in', description: 'How long a started provider sign-in may take before its state expires.' },

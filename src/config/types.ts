@@ -239,10 +239,16 @@ export interface Config {
       readonly messagingServiceId: string;
       /** The messaging service id is a Verify service SID (`VA…`): Twilio generates and checks codes. */
       readonly usesVerify: boolean;
+      /** AUTH_SMS_TWILIO_API_URL, without a trailing slash. */
+      readonly apiUrl: string;
+      /** AUTH_SMS_TWILIO_VERIFY_API_URL, without a trailing slash. */
+      readonly verifyApiUrl: string;
     };
     readonly modica: {
       readonly username: string;
       readonly password: string;
+      /** AUTH_SMS_MODICA_API_URL, without a trailing slash. */
+      readonly apiUrl: string;
     };
   };
   readonly passwordless: {

@@ -8,6 +8,7 @@ import type { Random } from '../adapters/random/random.js';
 import type { RedirectAllowList } from './rules/redirect.js';
 import type { Mailer } from '../adapters/mailer/mailer.js';
 import type { EmailPacer } from './emails.js';
+import type { SmsSender } from '../adapters/sms/sms.js';
 
 /** Everything a flow may use; built in `app.ts`, the only place concrete adapters are chosen. */
 export interface FlowDeps {
@@ -25,6 +26,8 @@ export interface FlowDeps {
   /** SMTP or Postmark, chosen from AUTH_SMTP_HOST. */
   readonly mailer: Mailer;
   readonly emailPacer: EmailPacer;
+  /** AUTH_SMS_PROVIDER (Twilio Messages or Verify, Modica, dev); absent unless AUTH_SMS_PASSWORDLESS_ENABLED. */
+  readonly sms?: SmsSender;
   /** Have I Been Pwned range check (AUTH_PASSWORD_HIBP_ENABLED); true when the password is breached. */
   readonly passwordBreachCheck?: (password: string) => Promise<boolean>;
   readonly version: string;

@@ -237,3 +237,82 @@ export async function updateUserCheckEmailOtp(db: Queryable, email: string, code
   if (!row || !row.is_match) return { kind: 'rejected' };
   return { kind: 'accepted', user: toUser(row) };
 }
+
+/** Exact match: the reference stores and matches numbers as written (API.md §3.3.7). */
+export async function findUserByPhoneNumber(db: Queryable, phoneNumber: string): Promise<UserRow | null> {
+  const r = await db.query<UserRecord>(`SELECT ${COLUMNS} FROM auth.users WHERE phone_number = $1`, [phoneNumber]);
+  return r.rows[0] ? toUser(r.rows[0]) : null;
+}
+
+/**
+ * A new SMS code for the user, sent to `phoneNumber` (the user's number; a new user gets it here):
+ * a pgcrypto bcrypt hash in `otp_hash` with `otp_method_last_used = 'sms'` and the attempt counter
+ * reset. Replaces any pending code. A number already owned by another user raises PostgreSQL's
+ * unique violation.
+ */
+export async function updateUserSmsOtp(db: Queryable, id: string, phoneNumber: string, code: string, expiresAt: Date): Promise<void> {
+  await db.query(
+    `UPDATE auth.users SET phone_number = $2, otp_hash = crypt($3, gen_salt('bf')), otp_hash_expires_at = $4,
+       otp_method_last_used = 'sms', otp_attempts = 0
+     WHERE id = $1`,
+    [id, phoneNumber, code, expiresAt],
+  );
+}
+
+export type SmsOtpOutcome = { kind: 'accepted'; user: UserRow } | { kind: 'rejected' };
+
+/** A live SMS code: method `sms`, not spent, not expired, attempts left. */
+const LIVE_SMS_OTP = `otp_method_last_used = 'sms' AND otp_hash IS NOT NULL AND otp_hash_expires_at > $2 AND otp_attempts < $3`;
+
+/**
+ * Checks an SMS code in one statement that locks the row (as `updateUserCheckEmailOtp`): a right
+ * code is spent, marks the number verified and resets the counter; a wrong one counts, and the
+ * `maxAttempts`-th wrong one burns the code for good.
+ */
+export async function updateUserCheckSmsOtp(db: Queryable, phoneNumber: string, code: string, now: Date, maxAttempts: number): Promise<SmsOtpOutcome> {
+  const r = await db.query<UserRecord & { is_match: boolean }>(
+    `WITH target AS (
+       SELECT id, otp_hash = crypt($4, otp_hash) AS is_match
+         FROM auth.users
+        WHERE phone_number = $1 AND ${LIVE_SMS_OTP}
+        FOR UPDATE
+     )
+     UPDATE auth.users u SET
+       otp_hash = CASE WHEN t.is_match OR u.otp_attempts + 1 >= $3 THEN NULL ELSE u.otp_hash END,
+       otp_hash_expires_at = CASE WHEN t.is_match OR u.otp_attempts + 1 >= $3 THEN $2 ELSE u.otp_hash_expires_at END,
+       otp_attempts = CASE WHEN t.is_match THEN 0 ELSE u.otp_attempts + 1 END,
+       phone_number_verified = u.phone_number_verified OR t.is_match
+     FROM target t
+     WHERE u.id = t.id
+     RETURNING t.is_match, ${columnList('u.')}`,
+    [phoneNumber, now, maxAttempts, code],
+  );
+  const row = r.rows[0];
+  if (!row || !row.is_match) return { kind: 'rejected' };
+  return { kind: 'accepted', user: toUser(row) };
+}
+
+/** The user holding a live SMS code for this number (Twilio Verify mode, before asking Twilio). */
+export async function findUserWithLiveSmsOtp(db: Queryable, phoneNumber: string, now: Date, maxAttempts: number): Promise<UserRow | null> {
+  const r = await db.query<UserRecord>(`SELECT ${COLUMNS} FROM auth.users WHERE phone_number = $1 AND ${LIVE_SMS_OTP}`, [phoneNumber, now, maxAttempts]);
+  return r.rows[0] ? toUser(r.rows[0]) : null;
+}
+
+/**
+ * Records the provider's verdict on a code it checked (Twilio Verify): approved spends the code
+ * (null when a concurrent request spent it first) and marks the number verified; refused counts an
+ * attempt and burns the code at `maxAttempts`.
+ */
+export async function updateUserSmsOtpVerdict(db: Queryable, id: string, isApproved: boolean, now: Date, maxAttempts: number): Promise<UserRow | null> {
+  const r = await db.query<UserRecord>(
+    `UPDATE auth.users SET
+       otp_hash = CASE WHEN $4::boolean OR otp_attempts + 1 >= $3 THEN NULL ELSE otp_hash END,
+       otp_hash_expires_at = CASE WHEN $4::boolean OR otp_attempts + 1 >= $3 THEN $2 ELSE otp_hash_expires_at END,
+       otp_attempts = CASE WHEN $4::boolean THEN 0 ELSE otp_attempts + 1 END,
+       phone_number_verified = phone_number_verified OR $4::boolean
+     WHERE id = $1 AND ${LIVE_SMS_OTP}
+     RETURNING ${COLUMNS}`,
+    [id, now, maxAttempts, isApproved],
+  );
+  return isApproved && r.rows[0] ? toUser(r.rows[0]) : null;
+}

@@ -17,10 +17,12 @@ import { signInEmailPassword } from './sign-in-email-password.js';
 import { signInOTPEmail } from './sign-in-otp-email.js';
 import { signInPasswordlessEmail } from './sign-in-passwordless-email.js';
 import { signInPAT } from './sign-in-pat.js';
+import { signInPasswordlessSms } from './sign-in-passwordless-sms.js';
 import { signOut } from './sign-out.js';
 import { signUpEmailPassword } from './sign-up-email-password.js';
 import { tokenExchange } from './token-exchange.js';
 import { verifySignInOTPEmail } from './verify-sign-in-otp-email.js';
+import { verifySignInPasswordlessSms } from './verify-sign-in-passwordless-sms.js';
 import { verifyTicket } from './verify-ticket.js';
 import { verifyToken } from './verify-token.js';
 
@@ -44,10 +46,12 @@ export const handlers: HandlerTable = {
   signInOTPEmail,
   signInPAT,
   signInPasswordlessEmail,
+  signInPasswordlessSms,
   signOut,
   signUpEmailPassword,
   tokenExchange,
   verifySignInOTPEmail,
+  verifySignInPasswordlessSms,
   verifyTicket,
   verifyToken,
 };
