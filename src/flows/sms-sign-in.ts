@@ -64,9 +64,10 @@ export async function verifySmsCode(deps: FlowDeps, input: { phoneNumber: string
   if (!isPlausiblePhoneNumber(input.phoneNumber)) throw new AuthError('invalid-request');
   const user = sms.kind === 'verify' ? await checkWithProvider(deps, sms, input) : await checkLocally(deps, input);
   if (!user) throw new AuthError('invalid-request');
-  // V-USER-OPT. The reference answers any failure here with 500 (API.md §3.3.8, Quirk (keep)).
+  // V-USER-OPT. The reference answers any failure here with 500 (API.md §3.3.8); we tell the
+  // caller, who has just proven the number, what is wrong (disabled-user, …): it is not our fault.
   const problem = findUserStateError(user, { accessControl: deps.config.accessControl, emailVerifiedRequired: deps.config.signUp.emailVerifiedRequired }, 'optional');
-  if (problem !== null) throw new AuthError('internal-server-error', { cause: new AuthError(problem) });
+  if (problem !== null) throw new AuthError(problem);
   return deps.db.transaction((tx) => issueSession(deps, tx, user));
 }
 

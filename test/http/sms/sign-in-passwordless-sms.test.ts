@@ -263,11 +263,11 @@ describe('POST /signin/passwordless/sms with Twilio Messages', () => {
     expect(twilio.requests.length).toBe(before);
   });
 
-  it('answers 500 for a right code of a user disabled since, as the reference does', async () => {
+  it('answers disabled-user (the reference: 500) for a right code of a user disabled since', async () => {
     const phoneNumber = uniquePhoneNumber();
     const code = await sendCode(sms, phoneNumber);
     await g.db.query('UPDATE auth.users SET disabled = true WHERE phone_number = $1', [phoneNumber]);
-    expectSmsVerifyError(await verifySms(sms, phoneNumber, code), 500, 'internal-server-error');
+    expectSmsVerifyError(await verifySms(sms, phoneNumber, code), 401, 'disabled-user');
   });
 
   it('applies the sign-up options checks to the request', async () => {
