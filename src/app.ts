@@ -28,6 +28,9 @@ import { createSmtpMailer } from './adapters/mailer/smtp-mailer.js';
 import { createFolderMailer } from './adapters/mailer/folder-mailer.js';
 import { createTemplateStore, firstExistingDirectory, loadTemplateFolder, type TemplateFolder, type TemplateStore } from './adapters/mailer/templates.js';
 import { EmailPacer, linkBaseUrl } from './flows/emails.js';
+import { createHasuraGraphql } from './adapters/hasura/graphql.js';
+import type { CustomClaimsSource } from './flows/custom-claims.js';
+import { planCustomClaims } from './flows/rules/custom-claims.js';
 
 export const VERSION = '0.1.0';
 
@@ -167,6 +170,16 @@ function createMailer(config: Config, templates: TemplateStore, log: Logger): Ma
   return createSmtpMailer(email.smtp, templates);
 }
 
+/** The timeout of a custom-claims query (the reference waits forever, TOKENS.md §4.3). */
+const CUSTOM_CLAIMS_TIMEOUT_MS = 10_000;
+
+/** AUTH_JWT_CUSTOM_CLAIMS planned once; throws CustomClaimPathError for an unusable path. */
+function customClaimsSource(config: Config): CustomClaimsSource | undefined {
+  if (Object.keys(config.jwt.customClaims).length === 0) return undefined;
+  const hasura = createHasuraGraphql({ url: config.hasura.graphqlUrl, adminSecret: config.hasura.adminSecret, timeoutMs: CUSTOM_CLAIMS_TIMEOUT_MS });
+  return { plan: planCustomClaims(config.jwt.customClaims), defaults: config.jwt.customClaimsDefaults, hasura };
+}
+
 /** Wires configuration, database, adapters and HTTP server: the one place adapters are chosen. */
 export async function createApp(config: Config, overrides: AppOverrides = {}, env: Record<string, string | undefined> = {}): Promise<App> {
   const log = overrides.log ?? createLogger(config);
@@ -182,6 +195,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}, en
 }
 
 async function assembleApp(config: Config, overrides: AppOverrides, env: Record<string, string | undefined>, log: Logger, db: Database): Promise<App> {
+  const startClaims = customClaimsSource(config); // an unusable path stops start-up before anything runs
   await runMigrations(config, db, log, overrides.db !== undefined);
   await insertRoles(db, [...config.signUp.rolesToRegister]);
   const signingSecret = await configuredOrStoredSecret(config, log, {
@@ -220,6 +234,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     mailer: overrides.mailer ?? createMailer(cfg, templates, log),
     emailPacer,
     version: VERSION,
+    customClaims: cfg === config ? startClaims : customClaimsSource(cfg),
     changeEnv: cfg.server.enableChangeEnv ? changeEnv : undefined,
   });
   let live = build(config);
