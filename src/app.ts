@@ -28,6 +28,7 @@ import { createSmtpMailer } from './adapters/mailer/smtp-mailer.js';
 import { createFolderMailer } from './adapters/mailer/folder-mailer.js';
 import { createTemplateStore, firstExistingDirectory, loadTemplateFolder, type TemplateFolder, type TemplateStore } from './adapters/mailer/templates.js';
 import { EmailPacer, linkBaseUrl } from './flows/emails.js';
+import { applyHasuraMetadata } from './adapters/hasura/metadata.js';
 import { createHasuraGraphql } from './adapters/hasura/graphql.js';
 import type { CustomClaimsSource } from './flows/custom-claims.js';
 import { planCustomClaims } from './flows/rules/custom-claims.js';
@@ -180,6 +181,18 @@ function customClaimsSource(config: Config): CustomClaimsSource | undefined {
   return { plan: planCustomClaims(config.jwt.customClaims), defaults: config.jwt.customClaimsDefaults, hasura };
 }
 
+/**
+ * Start-up step 4 (CONFIG.md §1.3): the `auth` tables' Hasura metadata; a refusal stops start-up.
+ * Without HASURA_GRAPHQL_GRAPHQL_URL there is no Hasura to configure (the reference fails then).
+ */
+async function configureHasura(config: Config, log: Logger): Promise<void> {
+  if (config.hasura.graphqlUrl === '') {
+    log.info('HASURA_GRAPHQL_GRAPHQL_URL is not set: no Hasura metadata applied');
+    return;
+  }
+  await applyHasuraMetadata({ url: config.hasura.metadataUrl, adminSecret: config.hasura.adminSecret, log });
+}
+
 /** Wires configuration, database, adapters and HTTP server: the one place adapters are chosen. */
 export async function createApp(config: Config, overrides: AppOverrides = {}, env: Record<string, string | undefined> = {}): Promise<App> {
   const log = overrides.log ?? createLogger(config);
@@ -197,6 +210,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}, en
 async function assembleApp(config: Config, overrides: AppOverrides, env: Record<string, string | undefined>, log: Logger, db: Database): Promise<App> {
   const startClaims = customClaimsSource(config); // an unusable path stops start-up before anything runs
   await runMigrations(config, db, log, overrides.db !== undefined);
+  await configureHasura(config, log);
   await insertRoles(db, [...config.signUp.rolesToRegister]);
   const signingSecret = await configuredOrStoredSecret(config, log, {
     variable: 'HASURA_GRAPHQL_JWT_SECRET',
