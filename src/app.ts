@@ -219,6 +219,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     generate: generateSigningKey, // RS256, published in the JWKS
   });
   const keys: KeyRing = await buildKeyRing(signingSecret, config.jwt.previousSecrets);
+  for (const warning of keys.rotationWarnings((overrides.clock ?? systemClock).now())) log.warn(warning);
   // AUTH_ENCRYPTION_KEY encrypts TOTP secrets and provider tokens at rest.
   const encryptionKeyHex = await configuredOrStoredSecret(config, log, {
     variable: 'AUTH_ENCRYPTION_KEY',
