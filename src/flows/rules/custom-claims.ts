@@ -104,9 +104,14 @@ function mergeSelection(into: Selection, add: Selection): void {
   }
 }
 
+/** `{a b{c }}` as the reference writes it: names in byte order, a leaf followed by a space. */
 function renderSelection(selection: Selection): string {
   const names = [...selection.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${names.map((name) => { const child = selection.get(name); return child ? name + renderSelection(child) : `${name} `; }).join('')}}`;
+  const fields = names.map((name) => {
+    const child = selection.get(name);
+    return child ? name + renderSelection(child) : `${name} `;
+  });
+  return `{${fields.join('')}}`;
 }
 
 /** The value a rule reads from Hasura's `user` object; null when it finds nothing or fails. */
