@@ -30,6 +30,10 @@ import { createTemplateStore, firstExistingDirectory, loadTemplateFolder, type T
 import { EmailPacer, linkBaseUrl } from './flows/emails.js';
 import type { SmsSender } from './adapters/sms/sms.js';
 import { createSmsSender } from './adapters/sms/create-sms-sender.js';
+import { applyHasuraMetadata } from './adapters/hasura/metadata.js';
+import { createHasuraGraphql } from './adapters/hasura/graphql.js';
+import type { CustomClaimsSource } from './flows/custom-claims.js';
+import { planCustomClaims } from './flows/rules/custom-claims.js';
 
 export const VERSION = '0.1.0';
 
@@ -170,6 +174,28 @@ function createMailer(config: Config, templates: TemplateStore, log: Logger): Ma
   return createSmtpMailer(email.smtp, templates);
 }
 
+/** The timeout of a custom-claims query (the reference waits forever, TOKENS.md §4.3). */
+const CUSTOM_CLAIMS_TIMEOUT_MS = 10_000;
+
+/** AUTH_JWT_CUSTOM_CLAIMS planned once; throws CustomClaimPathError for an unusable path. */
+function customClaimsSource(config: Config): CustomClaimsSource | undefined {
+  if (Object.keys(config.jwt.customClaims).length === 0) return undefined;
+  const hasura = createHasuraGraphql({ url: config.hasura.graphqlUrl, adminSecret: config.hasura.adminSecret, timeoutMs: CUSTOM_CLAIMS_TIMEOUT_MS });
+  return { plan: planCustomClaims(config.jwt.customClaims), defaults: config.jwt.customClaimsDefaults, hasura };
+}
+
+/**
+ * Start-up step 4 (CONFIG.md §1.3): the `auth` tables' Hasura metadata; a refusal stops start-up.
+ * Without HASURA_GRAPHQL_GRAPHQL_URL there is no Hasura to configure (the reference fails then).
+ */
+async function configureHasura(config: Config, log: Logger): Promise<void> {
+  if (config.hasura.graphqlUrl === '') {
+    log.info('HASURA_GRAPHQL_GRAPHQL_URL is not set: no Hasura metadata applied');
+    return;
+  }
+  await applyHasuraMetadata({ url: config.hasura.metadataUrl, adminSecret: config.hasura.adminSecret, log });
+}
+
 /** Wires configuration, database, adapters and HTTP server: the one place adapters are chosen. */
 export async function createApp(config: Config, overrides: AppOverrides = {}, env: Record<string, string | undefined> = {}): Promise<App> {
   const log = overrides.log ?? createLogger(config);
@@ -185,7 +211,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}, en
 }
 
 async function assembleApp(config: Config, overrides: AppOverrides, env: Record<string, string | undefined>, log: Logger, db: Database): Promise<App> {
+  const startClaims = customClaimsSource(config); // an unusable path stops start-up before anything runs
   await runMigrations(config, db, log, overrides.db !== undefined);
+  await configureHasura(config, log);
   await insertRoles(db, [...config.signUp.rolesToRegister]);
   const signingSecret = await configuredOrStoredSecret(config, log, {
     variable: 'HASURA_GRAPHQL_JWT_SECRET',
@@ -194,6 +222,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     generate: generateSigningKey, // RS256, published in the JWKS
   });
   const keys: KeyRing = await buildKeyRing(signingSecret, config.jwt.previousSecrets);
+  for (const warning of keys.rotationWarnings((overrides.clock ?? systemClock).now())) log.warn(warning);
   // AUTH_ENCRYPTION_KEY encrypts TOTP secrets and provider tokens at rest.
   const encryptionKeyHex = await configuredOrStoredSecret(config, log, {
     variable: 'AUTH_ENCRYPTION_KEY',
@@ -225,6 +254,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     // Rebuilt with the configuration: /change-env may turn SMS sign-in on or off.
     sms: overrides.sms ?? createSmsSender(cfg, (locale, variables) => templates.renderSms(locale, variables), log),
     version: VERSION,
+    customClaims: cfg === config ? startClaims : customClaimsSource(cfg),
     changeEnv: cfg.server.enableChangeEnv ? changeEnv : undefined,
   });
   let live = build(config);

@@ -9,6 +9,7 @@ import type { RedirectAllowList } from './rules/redirect.js';
 import type { Mailer } from '../adapters/mailer/mailer.js';
 import type { EmailPacer } from './emails.js';
 import type { SmsSender } from '../adapters/sms/sms.js';
+import type { CustomClaimsSource } from './custom-claims.js';
 
 /** Everything a flow may use; built in `app.ts`, the only place concrete adapters are chosen. */
 export interface FlowDeps {
@@ -31,6 +32,8 @@ export interface FlowDeps {
   /** Have I Been Pwned range check (AUTH_PASSWORD_HIBP_ENABLED); true when the password is breached. */
   readonly passwordBreachCheck?: (password: string) => Promise<boolean>;
   readonly version: string;
+  /** AUTH_JWT_CUSTOM_CLAIMS through Hasura; absent when none are configured. */
+  readonly customClaims?: CustomClaimsSource;
   /** Test-only runtime reconfiguration (AUTH_ENABLE_CHANGE_ENV); absent otherwise. */
   readonly changeEnv?: (changes: Record<string, unknown>) => Promise<void>;
 }

@@ -5,6 +5,7 @@ import { insertRefreshToken, type RefreshTokenType } from '../store/refresh-toke
 import { findUserRolesByUserId } from '../store/user-roles.js';
 import { updateUserLastSeen, type UserRow } from '../store/users.js';
 import type { FlowDeps } from './deps.js';
+import { fetchCustomClaims } from './custom-claims.js';
 import { sessionUserView, withDefaultRole, type UserView } from './user-view.js';
 
 export type Session = Schemas['Session'];
@@ -19,8 +20,9 @@ export interface AccessTokenSubject {
   isElevated?: boolean;
 }
 
-/** Mints an access token for a subject (TOKENS.md §2–3). */
+/** Mints an access token for a subject (TOKENS.md §2–3), with its custom claims (§4). */
 export async function mintAccessToken(deps: FlowDeps, subject: AccessTokenSubject): Promise<string> {
+  const customClaims = await fetchCustomClaims(deps, subject.userId);
   return signAccessToken(deps.keys, {
     userId: subject.userId,
     defaultRole: subject.defaultRole,
@@ -30,6 +32,8 @@ export async function mintAccessToken(deps: FlowDeps, subject: AccessTokenSubjec
     expiresInSeconds: deps.config.tokens.accessTokenExpiresInSeconds,
     now: deps.clock.now(),
     extraClaims: { sid: subject.sessionId },
+    customClaims,
+    onDroppedClaim: (name) => deps.log.warn({ claim: name }, 'custom claim left out: its name is taken by a standard claim'),
   });
 }
 

@@ -36,15 +36,16 @@ export interface SignJwtOptions {
 /**
  * Signs `claims` with the ring's current key, adding `iss`, `iat` and `exp` as the reference's
  * SignTokenWithClaims does (they overwrite same-named claims). The header is
- * `{"alg","kid"?,"typ":"JWT"}` with `kid` only when configured (TOKENS.md §2.1); header and payload
+ * `{"alg","kid"?,"typ":"JWT"}` with `kid` only when configured (TOKENS.md §2.1) or, during a
+ * rotation, derived (RingKey.kid); header and payload
  * are encoded as Go would, so the token is byte-identical to the reference's.
  */
 export async function signJwt(ring: KeyRing, claims: Readonly<Record<string, unknown>>, options: SignJwtOptions): Promise<string> {
-  const { config } = ring.current;
+  const { config, kid } = ring.current;
   if (config.signKey === undefined) throw new Error('this key ring cannot sign: its current key has no private key');
   const iat = Math.floor(options.now.getTime() / 1000);
   const payload = { ...claims, iss: options.issuer ?? config.issuer, iat, exp: iat + options.expiresInSeconds };
-  const header = config.kid === undefined ? { alg: config.alg, typ: 'JWT' } : { alg: config.alg, kid: config.kid, typ: 'JWT' };
+  const header = kid === undefined ? { alg: config.alg, typ: 'JWT' } : { alg: config.alg, kid, typ: 'JWT' };
   return new CompactSign(Buffer.from(encodeGoJson(payload), 'utf8')).setProtectedHeader(header).sign(config.signKey);
 }
 
@@ -71,7 +72,7 @@ export async function verifyJwt(ring: KeyRing, token: string, options: { now: Da
   }
   const candidates = ring.verificationKeys(options.now).filter((k) => k.config.alg === header.alg);
   if (candidates.length === 0) throw new InvalidAccessTokenError('algorithm-not-allowed');
-  const named = (k: RingKey) => Number(header.kid !== undefined && k.config.kid === header.kid);
+  const named = (k: RingKey) => Number(header.kid !== undefined && k.kid === header.kid);
   candidates.sort((a, b) => named(b) - named(a));
 
   for (const key of candidates) {

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { JwtSecretError, parseJwtSecret } from './jwt-secret.js';
 import { KeyRing, buildKeyRing } from './keyring.js';
@@ -101,5 +102,41 @@ describe('KeyRing.create', () => {
     ]);
     expect(ring.canSign).toBe(true);
     expect(ring.verificationKeys(NOW).map((k) => k.config.kid)).toEqual(['a', 'c']);
+  });
+});
+
+describe('KeyRing during a rotation', () => {
+  it('names asymmetric keys without a kid by their thumbprint, in the JWKS and in the tokens they sign', async () => {
+    const current = asymmetric('RS256', rsa);
+    const previous = [{ secret: asymmetric('RS256', rsa2) }];
+    const a = await buildKeyRing(current, previous);
+    const b = await buildKeyRing(current, previous); // another replica
+    const thumbprint = await calculateJwkThumbprint(rsa.publicKey.export({ format: 'jwk' }) as JWK);
+    expect(a.current.kid).toBe(thumbprint);
+    expect(a.jwks(NOW)).toEqual(b.jwks(NOW));
+    expect(a.jwks(NOW).keys.map((k) => k.kid)).toEqual([thumbprint, await calculateJwkThumbprint(rsa2.publicKey.export({ format: 'jwk' }) as JWK)]);
+  });
+
+  it('keeps configured kids, and gives HMAC keys none', async () => {
+    const ring = await buildKeyRing(asymmetric('RS256', rsa, { kid: 'mine' }), [{ secret: hmac() }]);
+    expect(ring.current.kid).toBe('mine');
+    expect(ring.previous[0]?.kid).toBeUndefined();
+  });
+
+  it('keeps the reference’s kid-less tokens for a single key', async () => {
+    const ring = await buildKeyRing(asymmetric('RS256', rsa));
+    expect(ring.current.kid).toBeUndefined();
+  });
+
+  it('warns about previous keys that never retire or already have', async () => {
+    const ring = await buildKeyRing(hmac(), [
+      { secret: hmac({ key: 'a'.repeat(32), kid: 'forever' }) },
+      { secret: hmac({ key: 'b'.repeat(32) }), retireAt: new Date(NOW.getTime() - 1000) },
+      { secret: hmac({ key: 'c'.repeat(32) }), retireAt: new Date(NOW.getTime() + 1000) },
+    ]);
+    expect(ring.rotationWarnings(NOW)).toEqual([
+      'AUTH_JWT_PREVIOUS_SECRETS item 1 (kid forever) has no retire_at: tokens it signed verify for as long as it is listed',
+      'AUTH_JWT_PREVIOUS_SECRETS item 2 retired at 2029-12-31T23:59:59.000Z and no longer verifies: remove it',
+    ]);
   });
 });

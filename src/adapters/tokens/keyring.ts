@@ -76,6 +76,12 @@ export interface RingKey {
   /** Its JWKS entry; undefined for HMAC keys, which are never published. */
   readonly jwk: PublishedJwk | undefined;
   readonly retireAt: Date | undefined;
+  /**
+   * The `kid` of the tokens it signs: the configured one. In a ring with previous keys, an
+   * asymmetric key without one is named by its RFC 7638 thumbprint, here and in the JWKS, so a
+   * resource server can pick the key of each token, and every replica publishes the same names.
+   */
+  readonly kid: string | undefined;
 }
 
 /**
@@ -99,8 +105,11 @@ export class KeyRing {
     if (duplicate !== undefined) throw new JwtSecretError(`two signing keys share the kid ${JSON.stringify(duplicate)}`);
 
     const uuid = options.uuid ?? randomUUID;
-    const ringKey = async (config: SigningKeyConfig, retireAt: Date | undefined): Promise<RingKey> =>
-      Object.freeze({ config, jwk: await publishedJwk(config, uuid), retireAt });
+    const isRotating = (options.previous ?? []).length > 0;
+    const ringKey = async (config: SigningKeyConfig, retireAt: Date | undefined): Promise<RingKey> => {
+      const jwk = await publishedJwk(config, uuid, isRotating);
+      return Object.freeze({ config, jwk, retireAt, kid: config.kid ?? (isRotating ? jwk?.kid : undefined) });
+    };
     const previous = await Promise.all((options.previous ?? []).map((p) => ringKey(p.key, p.retireAt)));
     return new KeyRing(await ringKey(current, undefined), Object.freeze(previous));
   }
@@ -123,6 +132,16 @@ export class KeyRing {
   jwks(now: Date = new Date()): JwkSet {
     return { keys: this.verificationKeys(now).flatMap((k) => (k.jwk ? [{ ...k.jwk }] : [])) };
   }
+
+  /** What an operator should hear about the previous keys at start-up (nothing without any). */
+  rotationWarnings(now: Date): string[] {
+    return this.previous.flatMap((key, i) => {
+      const name = `AUTH_JWT_PREVIOUS_SECRETS item ${i + 1}${key.kid === undefined ? '' : ` (kid ${key.kid})`}`;
+      if (key.retireAt === undefined) return [`${name} has no retire_at: tokens it signed verify for as long as it is listed`];
+      if (!isActive(key, now)) return [`${name} retired at ${key.retireAt.toISOString()} and no longer verifies: remove it`];
+      return [];
+    });
+  }
 }
 
 function isActive(key: RingKey, now: Date): boolean {
@@ -131,17 +150,18 @@ function isActive(key: RingKey, now: Date): boolean {
 
 /**
  * The JWKS entry of a key (TOKENS.md §13). `kid` is the configured one; without it the reference
- * publishes a random UUID per process for RSA (kept: nothing can depend on its value, and tokens
- * carry no kid then). For our EC and Ed25519 keys we publish the stable RFC 7638 thumbprint.
+ * publishes a random UUID per process for RSA (kept for a single key: nothing can depend on its
+ * value, and tokens carry no kid then; during a rotation the thumbprint is used instead). For our EC and Ed25519 keys we publish the stable RFC 7638 thumbprint.
  * Unlike the reference we publish the key's real exponent rather than a hard-coded `AQAB`
  * (identical for every RSA key in practical use, whose exponent is 65537).
  */
-async function publishedJwk(config: SigningKeyConfig, uuid: () => string): Promise<PublishedJwk | undefined> {
+async function publishedJwk(config: SigningKeyConfig, uuid: () => string, isRotating: boolean): Promise<PublishedJwk | undefined> {
   if (config.family === 'hmac') return undefined;
   const jwk = await exportJWK(config.verifyKey);
   const { alg } = config;
   if (config.family === 'rsa') {
-    return { alg, e: need(jwk.e), kid: config.kid ?? uuid(), kty: 'RSA', n: need(jwk.n), use: 'sig' };
+    const kid = config.kid ?? (isRotating ? await calculateJwkThumbprint(jwk) : uuid());
+    return { alg, e: need(jwk.e), kid, kty: 'RSA', n: need(jwk.n), use: 'sig' };
   }
   const kid = config.kid ?? (await calculateJwkThumbprint(jwk));
   if (config.family === 'ec') {
