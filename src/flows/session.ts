@@ -1,6 +1,6 @@
 import type { Schemas } from '../contract/types.js';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from '../adapters/tokens/index.js';
-import type { Queryable } from '../store/db.js';
+import { isTransaction, type Queryable } from '../store/db.js';
 import { insertRefreshToken, type RefreshTokenType } from '../store/refresh-tokens.js';
 import { findUserRolesByUserId } from '../store/user-roles.js';
 import { updateUserLastSeen, type UserRow } from '../store/users.js';
@@ -70,7 +70,44 @@ export async function issueSession(deps: FlowDeps, tx: Queryable, user: UserRow,
   const roles = options.roles ?? withDefaultRole(await findUserRolesByUserId(tx, user.id), user.defaultRole);
   const refresh = await createRefreshToken(deps, tx, user.id);
   await updateUserLastSeen(tx, user.id, deps.clock.now());
-  return buildSession(deps, user, roles, refresh, options);
+  if (deps.customClaims === undefined || !isTransaction(tx)) return buildSession(deps, user, roles, refresh, options);
+  // Hasura reads the user for the custom claims through its own connection, so a user created in
+  // this transaction is invisible to it until COMMIT: the token is minted right after (the
+  // reference also commits first). The caller receives the session once it is complete.
+  const session = sessionPayload(deps, user, roles, refresh, '', options);
+  tx.afterCommit(async () => {
+    session.accessToken = await mintAccessToken(deps, accessTokenSubject(user, roles, refresh, options));
+  });
+  return session;
+}
+
+function accessTokenSubject(user: UserRow, roles: string[], refresh: { id: string }, options: { isElevated?: boolean }): AccessTokenSubject {
+  return {
+    userId: user.id,
+    defaultRole: user.defaultRole,
+    allowedRoles: roles,
+    isAnonymous: user.isAnonymous,
+    sessionId: refresh.id,
+    isElevated: options.isElevated ?? false,
+  };
+}
+
+function sessionPayload(
+  deps: FlowDeps,
+  user: UserRow,
+  roles: string[],
+  refresh: { token: string; id: string },
+  accessToken: string,
+  options: { showAnonymousFlag?: boolean },
+): Session {
+  const view: UserView = sessionUserView(user, roles, { showAnonymousFlag: options.showAnonymousFlag ?? false });
+  return {
+    accessToken,
+    accessTokenExpiresIn: deps.config.tokens.accessTokenExpiresInSeconds,
+    refreshToken: refresh.token,
+    refreshTokenId: refresh.id,
+    user: view,
+  };
 }
 
 /** Assembles the Session payload around an already stored refresh token. */
@@ -81,20 +118,6 @@ export async function buildSession(
   refresh: { token: string; id: string },
   options: { showAnonymousFlag?: boolean; isElevated?: boolean } = {},
 ): Promise<Session> {
-  const accessToken = await mintAccessToken(deps, {
-    userId: user.id,
-    defaultRole: user.defaultRole,
-    allowedRoles: roles,
-    isAnonymous: user.isAnonymous,
-    sessionId: refresh.id,
-    isElevated: options.isElevated ?? false,
-  });
-  const view: UserView = sessionUserView(user, roles, { showAnonymousFlag: options.showAnonymousFlag ?? false });
-  return {
-    accessToken,
-    accessTokenExpiresIn: deps.config.tokens.accessTokenExpiresInSeconds,
-    refreshToken: refresh.token,
-    refreshTokenId: refresh.id,
-    user: view,
-  };
+  const accessToken = await mintAccessToken(deps, accessTokenSubject(user, roles, refresh, options));
+  return sessionPayload(deps, user, roles, refresh, accessToken, options);
 }

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { citext } from '@electric-sql/pglite/contrib/citext';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import type { Database, Queryable, QueryResult } from './db.js';
+import { withAfterCommitHooks, type Database, type Queryable, type QueryResult } from './db.js';
 
 function wrap(db: Pick<PGlite, 'query'>): Queryable {
   return {
@@ -25,7 +25,7 @@ export async function openEmbedded(dataDir: string | undefined): Promise<Databas
   return {
     kind: 'embedded',
     query: root.query,
-    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    transaction: (work) => withAfterCommitHooks((inner) => db.transaction((tx) => inner(wrap(tx))), work),
     withConnection: (work) => work(root),
     async close() {
       await db.close();

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, QueryResult } from './db.js';
+import { withAfterCommitHooks, type Database, type Queryable, type QueryResult } from './db.js';
 
 // Return int8 and numeric as JS numbers where the store expects them; timestamps stay Date.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -22,12 +22,12 @@ export function openPostgres(connectionString: string, options: { max?: number }
   return {
     kind: 'external',
     query: root.query,
-    async transaction(work) {
+    transaction: (work) => withAfterCommitHooks(async (inner) => {
       const client = await pool.connect();
       let result;
       try {
         await client.query('BEGIN');
-        result = await work(wrap(client));
+        result = await inner(wrap(client));
         await client.query('COMMIT');
       } catch (err) {
         // A connection that cannot even roll back is broken: destroy it rather than pool it.
@@ -37,7 +37,7 @@ export function openPostgres(connectionString: string, options: { max?: number }
       }
       client.release();
       return result;
-    },
+    }, work),
     async withConnection(work) {
       const client = await pool.connect();
       let result;

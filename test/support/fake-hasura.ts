@@ -29,6 +29,8 @@ export interface FakeHasura {
   adminSecret: string;
   /** Rows `user(id:)` answers, by id; an unknown id answers `{"user":null}`. */
   users: Map<string, Record<string, unknown>>;
+  /** When set, `user(id:)` is answered from here instead (e.g. the test database, as Hasura reads it). */
+  readUser?: ((id: string) => Promise<Record<string, unknown> | null>) | undefined;
   graphqlRequests: RecordedRequest[];
   metadataRequests: RecordedRequest[];
   /** Tracked `auth` tables by name. */
@@ -88,6 +90,10 @@ export async function startFakeHasura(adminSecret = 'fake-hasura-admin-secret'):
       if (req.url === '/v1/graphql') {
         if (fake.forceGraphql !== undefined) return send(fake.forceGraphql);
         const id = body?.variables?.id;
+        if (fake.readUser) {
+          fake.readUser(String(id)).then((user) => json(200, { data: { user } }), (err: Error) => json(200, { errors: [{ message: err.message }] }));
+          return;
+        }
         return json(200, { data: { user: fake.users.get(id) ?? null } });
       }
       const forced = fake.forceMetadata?.(body);

@@ -25,7 +25,7 @@ const logger = capturingLogger('info');
 beforeAll(async () => {
   hasura = await startFakeHasura();
   t = await startTestApp({
-    env: { ...hasura.env(), AUTH_JWT_CUSTOM_CLAIMS: JSON.stringify(CUSTOM_CLAIMS), AUTH_JWT_CUSTOM_CLAIMS_DEFAULTS: JSON.stringify(DEFAULTS) },
+    env: { ...hasura.env(), AUTH_JWT_CUSTOM_CLAIMS: JSON.stringify(CUSTOM_CLAIMS), AUTH_JWT_CUSTOM_CLAIMS_DEFAULTS: JSON.stringify(DEFAULTS), AUTH_ANONYMOUS_USERS_ENABLED: 'true' },
     log: logger.log,
   });
 });
@@ -35,6 +35,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   hasura.forceGraphql = undefined;
+  hasura.readUser = undefined;
   hasura.graphqlRequests.length = 0;
   logger.lines.length = 0;
 });
@@ -117,6 +118,20 @@ describe('custom claims from Hasura (AUTH_JWT_CUSTOM_CLAIMS)', () => {
       expect(logger.lines.join('\n')).not.toContain(hasura.adminSecret);
     });
   }
+
+  it('gives a user created by the request the claims Hasura reads once the user is committed', async () => {
+    // Like the real Hasura, the fake reads the user through its own connection to the database.
+    hasura.readUser = async (id) => {
+      const { rows } = await t.db.query<{ metadata: Record<string, unknown> | null }>('SELECT metadata FROM auth.users WHERE id = $1', [id]);
+      return rows[0] ? { metadata: rows[0].metadata ?? {}, profile: null, projects: [] } : null;
+    };
+    const res = await t.request('POST', '/signin/anonymous', { body: { metadata: { plan: 'pro' } } });
+    expect(res.status).toBe(200);
+    expectContract('signInAnonymous', res);
+    const claims = hasuraClaims(res.body.session.accessToken);
+    expect(claims).toMatchObject({ 'x-hasura-user-id': res.body.session.user.id, 'x-hasura-plan': 'pro' });
+    expect(logger.lines.some((line) => line.includes('custom claims'))).toBe(false);
+  });
 
   it('applies the defaults for a user Hasura does not know', async () => {
     const user = await newUser(); // not in the fake: {"user": null}
