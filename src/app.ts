@@ -28,6 +28,7 @@ import { createSmtpMailer } from './adapters/mailer/smtp-mailer.js';
 import { createFolderMailer } from './adapters/mailer/folder-mailer.js';
 import { createTemplateStore, firstExistingDirectory, loadTemplateFolder, type TemplateFolder, type TemplateStore } from './adapters/mailer/templates.js';
 import { EmailPacer, linkBaseUrl } from './flows/emails.js';
+import { encryptLegacyTotpSecrets } from './flows/mfa-totp.js';
 
 export const VERSION = '0.1.0';
 
@@ -199,6 +200,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     generate: async () => randomBytes(32).toString('hex'),
   });
   const encryptionKey = Buffer.from(encryptionKeyHex, 'hex');
+  await encryptLegacyTotpSecrets(db, encryptionKey, log); // SCHEMA-NEWER.md §4.6, after the migrations
   const templates = await loadTemplates(config, log);
   if (config.server.serverUrl === '') log.warn({ linkBase: linkBaseUrl(config.server) }, 'AUTH_SERVER_URL is not set: links in e-mails point to this server on localhost');
   const emailPacer = new EmailPacer();

@@ -1,6 +1,7 @@
 import type { HandlerTable } from '../router.js';
 import { changeEnv } from './change-env.js';
 import { changeUserEmail } from './change-user-email.js';
+import { changeUserMfa } from './change-user-mfa.js';
 import { changeUserPassword } from './change-user-password.js';
 import { createPAT } from './create-pat.js';
 import { deanonymizeUser } from './deanonymize-user.js';
@@ -23,11 +24,14 @@ import { tokenExchange } from './token-exchange.js';
 import { verifySignInOTPEmail } from './verify-sign-in-otp-email.js';
 import { verifyTicket } from './verify-ticket.js';
 import { verifyToken } from './verify-token.js';
+import { verifyChangeUserMfa } from './verify-change-user-mfa.js';
+import { verifySignInMfaTotp } from './verify-sign-in-mfa-totp.js';
 
 /** Every operation of the contract, bound by operationId: a missing one fails type-checking. */
 export const handlers: HandlerTable = {
   changeEnv,
   changeUserEmail,
+  changeUserMfa,
   changeUserPassword,
   createPAT,
   deanonymizeUser,
@@ -50,4 +54,6 @@ export const handlers: HandlerTable = {
   verifySignInOTPEmail,
   verifyTicket,
   verifyToken,
+  verifyChangeUserMfa,
+  verifySignInMfaTotp,
 };
