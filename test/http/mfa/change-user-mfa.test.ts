@@ -1,8 +1,9 @@
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectContract, expectError, type TestApp } from '../../support/app.js';
 import { startAppGroup, userRow, type AppGroup } from '../../support/email-password.js';
 import { createSignedInUser, elevate, insertSecurityKey } from '../../support/sessions.js';
-import { expectSecurityFailure } from '../../support/system.js';
+import { accessTokenClaims, expectSecurityFailure, hmacSigningKey, mintToken } from '../../support/system.js';
 import { enrolTotp, mfaTicket, totpCode } from '../../support/totp.js';
 import { openStoredTotpSecret, storedTotpSecret } from '../../support/totp-at-rest.js';
 
@@ -25,6 +26,13 @@ beforeAll(async () => {
 });
 afterAll(() => g?.close());
 
+/** The QR code of the key URI the reference builds (TOKENS.md §10.4), rendered as our image is. */
+function expectedImage(account: string, secret: string): Promise<string> {
+  const issuer = 'Latchkey%20Test';
+  const uri = `otpauth://totp/${issuer}:${account}?algorithm=SHA1&digits=6&issuer=${issuer}&period=30&secret=${secret}`;
+  return QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', width: 200, margin: 1 });
+}
+
 function generate(t: TestApp, token: string | undefined) {
   return t.request('GET', '/mfa/totp/generate', token === undefined ? {} : { token });
 }
@@ -46,6 +54,19 @@ describe('GET /mfa/totp/generate', () => {
     expect(stored).toMatch(/^[0-9a-f]{160}$/);
     expect(openStoredTotpSecret(stored!)).toBe(res.body.totpSecret);
     expect((await userRow(g.db, { id: user.id }))!.active_mfa_type).toBeNull();
+  });
+
+  it('encodes the key URI with the issuer and the e-mail, else the display name, as the account', async () => {
+    const user = await createSignedInUser(mfa);
+    const res = await generate(mfa, user.session.accessToken);
+    expect(res.body.imageUrl).toBe(await expectedImage(user.email, res.body.totpSecret));
+
+    const r = await g.db.query<{ id: string }>("INSERT INTO auth.users (locale, display_name) VALUES ('en', 'Ada Lovelace') RETURNING id");
+    const id = r.rows[0]!.id;
+    const token = await mintToken(hmacSigningKey(), accessTokenClaims(id, g.clock.now()));
+    const noEmail = await generate(mfa, token);
+    expect(noEmail.status, noEmail.text).toBe(200);
+    expect(noEmail.body.imageUrl).toBe(await expectedImage('Ada%20Lovelace', noEmail.body.totpSecret));
   });
 
   it('replaces the stored secret on every call', async () => {
