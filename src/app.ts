@@ -34,6 +34,7 @@ import { applyHasuraMetadata } from './adapters/hasura/metadata.js';
 import { createHasuraGraphql } from './adapters/hasura/graphql.js';
 import type { CustomClaimsSource } from './flows/custom-claims.js';
 import { planCustomClaims } from './flows/rules/custom-claims.js';
+import { encryptLegacyTotpSecrets } from './flows/mfa-totp.js';
 
 export const VERSION = '0.1.0';
 
@@ -231,6 +232,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     generate: async () => randomBytes(32).toString('hex'),
   });
   const encryptionKey = Buffer.from(encryptionKeyHex, 'hex');
+  await encryptLegacyTotpSecrets(db, encryptionKey, log); // SCHEMA-NEWER.md §4.6, after the migrations
   const templates = await loadTemplates(config, log);
   if (config.server.serverUrl === '') log.warn({ linkBase: linkBaseUrl(config.server) }, 'AUTH_SERVER_URL is not set: links in e-mails point to this server on localhost');
   const emailPacer = new EmailPacer();

@@ -565,6 +565,52 @@ export const componentSchemas = {
       }
     }
   },
+  "UserMfaRequest": {
+    "type": "object",
+    "required": [
+      "code"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "code": {
+        "type": "string",
+        "description": "The current six-digit code of the stored secret.",
+        "examples": [
+          "492039"
+        ]
+      },
+      "activeMfaType": {
+        "type": "string",
+        "enum": [
+          "totp",
+          ""
+        ],
+        "description": "`totp` turns TOTP on; `\"\"` or no value turns it off."
+      }
+    }
+  },
+  "SignInMfaTotpRequest": {
+    "type": "object",
+    "required": [
+      "ticket",
+      "otp"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "ticket": {
+        "type": "string",
+        "pattern": "^mfaTotp:.*$",
+        "description": "The `mfa.ticket` of the sign-in answer."
+      },
+      "otp": {
+        "type": "string",
+        "description": "The current six-digit code of the authenticator app.",
+        "examples": [
+          "492039"
+        ]
+      }
+    }
+  },
   "ChangeEnvRequest": {
     "type": "object",
     "description": "Settings to merge into the live configuration. Keys are the names the reference's test harness sends (some differ from the environment variable names); other keys are ignored. Comma-separated lists are strings (`\"\"` means an empty list).",
@@ -882,6 +928,28 @@ export const componentSchemas = {
       "personalAccessToken": {
         "$ref": "contract#/$defs/UUID",
         "description": "The token itself, shown only once."
+      }
+    }
+  },
+  "TotpGenerateResponse": {
+    "type": "object",
+    "required": [
+      "imageUrl",
+      "totpSecret"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "imageUrl": {
+        "type": "string",
+        "pattern": "^data:image/png;base64,",
+        "description": "A 200×200 PNG QR code of the `otpauth://` URI, as a data URL."
+      },
+      "totpSecret": {
+        "type": "string",
+        "description": "The secret, base32 without padding (52 characters), for manual entry.",
+        "examples": [
+          "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSW"
+        ]
       }
     }
   },
@@ -1577,6 +1645,72 @@ export const OPERATIONS = {
       }
     }
   },
+  "changeUserMfa": {
+    "method": "GET",
+    "path": "/mfa/totp/generate",
+    "tag": "mfa",
+    "security": "elevated",
+    "testOnly": false,
+    "body": null,
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/TotpGenerateResponse"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "verifyChangeUserMfa": {
+    "method": "POST",
+    "path": "/user/mfa",
+    "tag": "mfa",
+    "security": "bearer",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/UserMfaRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/OKResponse"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "verifySignInMfaTotp": {
+    "method": "POST",
+    "path": "/signin/mfa/totp",
+    "tag": "mfa",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/SignInMfaTotpRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/SessionPayload"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
   "changeEnv": {
     "method": "POST",
     "path": "/change-env",
@@ -1607,7 +1741,7 @@ export const OPERATIONS = {
 } as const;
 
 export type OperationId = keyof typeof OPERATIONS;
-export const OPERATION_IDS = ["changeEnv","changeUserEmail","changeUserPassword","createPAT","deanonymizeUser","getJWKs","getUser","getVersion","healthCheckGet","healthCheckHead","refreshToken","sendPasswordResetEmail","sendVerificationEmail","signInAnonymous","signInEmailPassword","signInOTPEmail","signInPAT","signInPasswordlessEmail","signInPasswordlessSms","signOut","signUpEmailPassword","tokenExchange","verifySignInOTPEmail","verifySignInPasswordlessSms","verifyTicket","verifyToken"] as const satisfies readonly OperationId[];
+export const OPERATION_IDS = ["changeEnv","changeUserEmail","changeUserMfa","changeUserPassword","createPAT","deanonymizeUser","getJWKs","getUser","getVersion","healthCheckGet","healthCheckHead","refreshToken","sendPasswordResetEmail","sendVerificationEmail","signInAnonymous","signInEmailPassword","signInOTPEmail","signInPAT","signInPasswordlessEmail","signInPasswordlessSms","signOut","signUpEmailPassword","tokenExchange","verifyChangeUserMfa","verifySignInMfaTotp","verifySignInOTPEmail","verifySignInPasswordlessSms","verifyTicket","verifyToken"] as const satisfies readonly OperationId[];
 
 // ---- TypeScript types generated by openapi-typescript ----
 export interface paths {
@@ -2095,6 +2229,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mfa/totp/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start TOTP enrolment with a new secret
+         * @description Creates a new TOTP secret for the caller (32 random bytes, base32 without padding; SHA-1, six digits, 30-second period), stores it encrypted and returns it with a QR code of its `otpauth://` URI. The secret becomes the second factor only once `POST /user/mfa` activates it with a code. Re-keying while TOTP is active needs an elevated token whatever `AUTH_REQUIRE_ELEVATED_CLAIM` says (otherwise a stolen access token could replace the second factor); without active TOTP a plain bearer token suffices. The elevation failure answers `400` with a `ValidationFailure` body, like every other elevated operation. Needs `AUTH_MFA_ENABLED`.
+         */
+        get: operations["changeUserMfa"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn TOTP on or off
+         * @description With `activeMfaType: "totp"` and a current code of the secret from `GET /mfa/totp/generate`, makes TOTP the second factor of e-mail and password sign-in. Without `activeMfaType`, or with `""`, and a current code, turns it off (the secret is kept). Needs `AUTH_MFA_ENABLED`.
+         */
+        post: operations["verifyChangeUserMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish an e-mail and password sign-in with a TOTP code
+         * @description Exchanges the `mfaTotp:` ticket that `POST /signin/email-password` returned, together with a current TOTP code, for a session. Codes of the previous, current and next 30-second step are accepted, and a code may be used again within its window, as in the reference. A wrong code answers `invalid-totp` and leaves the ticket usable; after `AUTH_OTP_MAX_ATTEMPTS` wrong codes within five minutes the ticket is burned and, until those five minutes are over, every code answers `invalid-totp`, also with a new ticket. Needs `AUTH_MFA_ENABLED`.
+         */
+        post: operations["verifySignInMfaTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/change-env": {
         parameters: {
             query?: never;
@@ -2344,6 +2538,27 @@ export interface components {
             expiresAt: string;
             metadata?: components["schemas"]["Metadata"];
         };
+        UserMfaRequest: {
+            /**
+             * @description The current six-digit code of the stored secret.
+             * @example 492039
+             */
+            code: string;
+            /**
+             * @description `totp` turns TOTP on; `""` or no value turns it off.
+             * @enum {string}
+             */
+            activeMfaType?: "totp" | "";
+        };
+        SignInMfaTotpRequest: {
+            /** @description The `mfa.ticket` of the sign-in answer. */
+            ticket: string;
+            /**
+             * @description The current six-digit code of the authenticator app.
+             * @example 492039
+             */
+            otp: string;
+        };
         /** @description Settings to merge into the live configuration. Keys are the names the reference's test harness sends (some differ from the environment variable names); other keys are ignored. Comma-separated lists are strings (`""` means an empty list). */
         ChangeEnvRequest: {
             HASURA_GRAPHQL_GRAPHQL_URL?: string;
@@ -2454,6 +2669,15 @@ export interface components {
             id: components["schemas"]["UUID"];
             /** @description The token itself, shown only once. */
             personalAccessToken: components["schemas"]["UUID"];
+        };
+        TotpGenerateResponse: {
+            /** @description A 200×200 PNG QR code of the `otpauth://` URI, as a data URL. */
+            imageUrl: string;
+            /**
+             * @description The secret, base32 without padding (52 characters), for manual entry.
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSW
+             */
+            totpSecret: string;
         };
         /** @description One public key. RSA keys carry `n` and `e`; EC keys carry `crv`, `x` and `y`; OKP keys carry `crv` and `x`. Other JWK members may appear. */
         JWK: {
@@ -3315,6 +3539,101 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OKResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    changeUserMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret and its QR code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpGenerateResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    verifyChangeUserMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserMfaRequest"];
+            };
+        };
+        responses: {
+            /** @description The second factor is switched as asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OKResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    verifySignInMfaTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInMfaTotpRequest"];
+            };
+        };
+        responses: {
+            /** @description A session for the ticket's owner. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPayload"];
                 };
             };
             /** @description The request failed; the body is the standard error envelope. */

@@ -1,6 +1,7 @@
 import type { HandlerTable } from '../router.js';
 import { changeEnv } from './change-env.js';
 import { changeUserEmail } from './change-user-email.js';
+import { changeUserMfa } from './change-user-mfa.js';
 import { changeUserPassword } from './change-user-password.js';
 import { createPAT } from './create-pat.js';
 import { deanonymizeUser } from './deanonymize-user.js';
@@ -25,11 +26,14 @@ import { verifySignInOTPEmail } from './verify-sign-in-otp-email.js';
 import { verifySignInPasswordlessSms } from './verify-sign-in-passwordless-sms.js';
 import { verifyTicket } from './verify-ticket.js';
 import { verifyToken } from './verify-token.js';
+import { verifyChangeUserMfa } from './verify-change-user-mfa.js';
+import { verifySignInMfaTotp } from './verify-sign-in-mfa-totp.js';
 
 /** Every operation of the contract, bound by operationId: a missing one fails type-checking. */
 export const handlers: HandlerTable = {
   changeEnv,
   changeUserEmail,
+  changeUserMfa,
   changeUserPassword,
   createPAT,
   deanonymizeUser,
@@ -54,4 +58,6 @@ export const handlers: HandlerTable = {
   verifySignInPasswordlessSms,
   verifyTicket,
   verifyToken,
+  verifyChangeUserMfa,
+  verifySignInMfaTotp,
 };
