@@ -23,6 +23,14 @@ import { tokenExchange } from './token-exchange.js';
 import { verifySignInOTPEmail } from './verify-sign-in-otp-email.js';
 import { verifyTicket } from './verify-ticket.js';
 import { verifyToken } from './verify-token.js';
+import { addSecurityKey } from './add-security-key.js';
+import { elevateWebauthn } from './elevate-webauthn.js';
+import { signInWebauthn } from './sign-in-webauthn.js';
+import { signUpWebauthn } from './sign-up-webauthn.js';
+import { verifyAddSecurityKey } from './verify-add-security-key.js';
+import { verifyElevateWebauthn } from './verify-elevate-webauthn.js';
+import { verifySignInWebauthn } from './verify-sign-in-webauthn.js';
+import { verifySignUpWebauthn } from './verify-sign-up-webauthn.js';
 
 /** Every operation of the contract, bound by operationId: a missing one fails type-checking. */
 export const handlers: HandlerTable = {
@@ -50,4 +58,13 @@ export const handlers: HandlerTable = {
   verifySignInOTPEmail,
   verifyTicket,
   verifyToken,
+  // WebAuthn
+  addSecurityKey,
+  elevateWebauthn,
+  signInWebauthn,
+  signUpWebauthn,
+  verifyAddSecurityKey,
+  verifyElevateWebauthn,
+  verifySignInWebauthn,
+  verifySignUpWebauthn,
 };
