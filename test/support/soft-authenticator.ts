@@ -41,6 +41,20 @@ function flags(options: { userVerified: boolean; attested: boolean }): number {
   return 0x01 | (options.userVerified ? 0x04 : 0) | (options.attested ? 0x40 : 0);
 }
 
+function newCredential(userHandle: string, rpId: string): SoftCredential {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const cosePublicKey = encodeCBOR(new Map<number, number | Uint8Array>([
+    [1, 2], // kty: EC2
+    [3, -7], // alg: ES256
+    [-1, 1], // crv: P-256
+    [-2, Buffer.from(jwk.x!, 'base64url')],
+    [-3, Buffer.from(jwk.y!, 'base64url')],
+  ]));
+  const rawId = randomBytes(16);
+  return { rawId, id: b64url(rawId), privateKey, cosePublicKey, userHandle, rpId, counter: 0 };
+}
+
 export class SoftAuthenticator {
   readonly credentials: SoftCredential[] = [];
 
@@ -51,19 +65,10 @@ export class SoftAuthenticator {
   }
 
   /** `navigator.credentials.create()` for creation options as the server sent them. */
-  create(options: { challenge: string; rp: { id: string }; user: { id: string } }, overrides: CeremonyOverrides = {}): Record<string, any> {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const jwk = publicKey.export({ format: 'jwk' });
-    const cosePublicKey = encodeCBOR(new Map<number, number | Uint8Array>([
-      [1, 2], // kty: EC2
-      [3, -7], // alg: ES256
-      [-1, 1], // crv: P-256
-      [-2, Buffer.from(jwk.x!, 'base64url')],
-      [-3, Buffer.from(jwk.y!, 'base64url')],
-    ]));
-    const rawId = randomBytes(16);
+  create(options: { challenge: string; rp: { id: string }; user: { id: string } }, overrides: CeremonyOverrides & { reuse?: SoftCredential } = {}): Record<string, any> {
     const rpId = overrides.rpId ?? options.rp.id;
-    const credential: SoftCredential = { rawId, id: b64url(rawId), privateKey, cosePublicKey, userHandle: options.user.id, rpId: options.rp.id, counter: 0 };
+    const credential: SoftCredential = overrides.reuse ?? newCredential(options.user.id, options.rp.id);
+    const { rawId, privateKey, cosePublicKey } = credential;
     const authData = Buffer.concat([
       sha256(rpId),
       Buffer.from([flags({ userVerified: this.settings.userVerified ?? true, attested: true })]),
@@ -87,7 +92,7 @@ export class SoftAuthenticator {
       ['attStmt', attStmt],
       ['authData', authData],
     ]));
-    this.credentials.push(credential);
+    if (!overrides.reuse) this.credentials.push(credential);
     return {
       id: credential.id,
       rawId: credential.id,
