@@ -1058,6 +1058,428 @@ export const componentSchemas = {
         ]
       }
     }
+  },
+  "Base64URL": {
+    "type": "string",
+    "pattern": "^[a-zA-Z0-9+/\\-_]*=*$",
+    "description": "Binary data in base64url (padding tolerated), as browsers encode WebAuthn fields."
+  },
+  "AuthenticationExtensionsClientOutputs": {
+    "type": "object",
+    "description": "What the browser reports about extensions; open, only the known keys are typed.",
+    "additionalProperties": true,
+    "properties": {
+      "appid": {
+        "type": "boolean"
+      },
+      "credProps": {
+        "type": "object",
+        "additionalProperties": true,
+        "properties": {
+          "rk": {
+            "type": "boolean"
+          }
+        }
+      },
+      "hmacCreateSecret": {
+        "type": "boolean"
+      }
+    }
+  },
+  "CredentialCreationResponse": {
+    "type": "object",
+    "description": "The result of `navigator.credentials.create()`, with binary fields in base64url.",
+    "required": [
+      "id",
+      "type",
+      "rawId",
+      "response"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "type": {
+        "type": "string",
+        "examples": [
+          "public-key"
+        ]
+      },
+      "rawId": {
+        "$ref": "contract#/$defs/Base64URL"
+      },
+      "clientExtensionResults": {
+        "$ref": "contract#/$defs/AuthenticationExtensionsClientOutputs"
+      },
+      "authenticatorAttachment": {
+        "type": "string"
+      },
+      "response": {
+        "type": "object",
+        "required": [
+          "clientDataJSON",
+          "attestationObject"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "clientDataJSON": {
+            "$ref": "contract#/$defs/Base64URL"
+          },
+          "attestationObject": {
+            "$ref": "contract#/$defs/Base64URL"
+          },
+          "transports": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "authenticatorData": {
+            "$ref": "contract#/$defs/Base64URL"
+          },
+          "publicKey": {
+            "$ref": "contract#/$defs/Base64URL"
+          },
+          "publicKeyAlgorithm": {
+            "type": "integer"
+          }
+        }
+      }
+    }
+  },
+  "CredentialAssertionResponse": {
+    "type": "object",
+    "description": "The result of `navigator.credentials.get()`, with binary fields in base64url.",
+    "required": [
+      "id",
+      "type",
+      "rawId",
+      "response"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "type": {
+        "type": "string",
+        "examples": [
+          "public-key"
+        ]
+      },
+      "rawId": {
+        "$ref": "contract#/$defs/Base64URL"
+      },
+      "clientExtensionResults": {
+        "$ref": "contract#/$defs/AuthenticationExtensionsClientOutputs"
+      },
+      "authenticatorAttachment": {
+        "type": "string"
+      },
+      "response": {
+        "type": "object",
+        "required": [
+          "clientDataJSON",
+          "authenticatorData",
+          "signature"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "clientDataJSON": {
+            "type": "string"
+          },
+          "authenticatorData": {
+            "type": "string"
+          },
+          "signature": {
+            "type": "string"
+          },
+          "userHandle": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The user id the credential was created for (the user's UUID as text); may be null or absent."
+          }
+        }
+      }
+    }
+  },
+  "SignUpWebauthnRequest": {
+    "type": "object",
+    "required": [
+      "email"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "email": {
+        "$ref": "contract#/$defs/Email"
+      },
+      "options": {
+        "$ref": "contract#/$defs/SignUpOptions"
+      }
+    }
+  },
+  "SignUpWebauthnVerifyRequest": {
+    "type": "object",
+    "required": [
+      "credential"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "credential": {
+        "$ref": "contract#/$defs/CredentialCreationResponse"
+      },
+      "options": {
+        "$ref": "contract#/$defs/SignUpOptions",
+        "description": "Normally absent: the options sent to `POST /signup/webauthn` apply. When present, a field it names keeps the value given at the start and a field it omits falls back to its default (a kept reference quirk)."
+      },
+      "nickname": {
+        "type": "string",
+        "description": "Label stored with the security key."
+      },
+      "codeChallenge": {
+        "$ref": "contract#/$defs/CodeChallenge"
+      }
+    }
+  },
+  "SignInWebauthnRequest": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "email": {
+        "$ref": "contract#/$defs/Email"
+      }
+    }
+  },
+  "SignInWebauthnVerifyRequest": {
+    "type": "object",
+    "required": [
+      "credential"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "credential": {
+        "$ref": "contract#/$defs/CredentialAssertionResponse"
+      },
+      "email": {
+        "$ref": "contract#/$defs/Email",
+        "deprecated": true,
+        "description": "Accepted for old clients and ignored."
+      }
+    }
+  },
+  "VerifyAddSecurityKeyRequest": {
+    "type": "object",
+    "required": [
+      "credential"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "credential": {
+        "$ref": "contract#/$defs/CredentialCreationResponse"
+      },
+      "nickname": {
+        "type": "string",
+        "description": "Label stored with the security key."
+      }
+    }
+  },
+  "PublicKeyCredentialDescriptor": {
+    "type": "object",
+    "required": [
+      "type",
+      "id"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "type": {
+        "type": "string",
+        "enum": [
+          "public-key"
+        ]
+      },
+      "id": {
+        "$ref": "contract#/$defs/Base64URL"
+      },
+      "transports": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
+      }
+    }
+  },
+  "PublicKeyCredentialCreationOptions": {
+    "type": "object",
+    "description": "Options for `navigator.credentials.create()`. `user.id` is the user's UUID as text, which clients pass on as if it were base64url; authenticators return it as `userHandle`.",
+    "required": [
+      "rp",
+      "user",
+      "challenge",
+      "pubKeyCredParams",
+      "timeout",
+      "authenticatorSelection",
+      "attestation"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "rp": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "id": {
+            "type": "string"
+          }
+        }
+      },
+      "user": {
+        "type": "object",
+        "required": [
+          "name",
+          "displayName",
+          "id"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "displayName": {
+            "type": "string"
+          },
+          "id": {
+            "type": "string"
+          }
+        }
+      },
+      "challenge": {
+        "$ref": "contract#/$defs/Base64URL"
+      },
+      "pubKeyCredParams": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "type",
+            "alg"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "type": {
+              "type": "string",
+              "enum": [
+                "public-key"
+              ]
+            },
+            "alg": {
+              "type": "integer"
+            }
+          }
+        }
+      },
+      "timeout": {
+        "type": "integer",
+        "description": "Milliseconds (`AUTH_WEBAUTHN_ATTESTATION_TIMEOUT`); also the challenge's lifetime."
+      },
+      "excludeCredentials": {
+        "type": "array",
+        "description": "The user's existing keys (adding a key only); omitted when empty.",
+        "items": {
+          "$ref": "contract#/$defs/PublicKeyCredentialDescriptor"
+        }
+      },
+      "authenticatorSelection": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "authenticatorAttachment": {
+            "type": "string"
+          },
+          "requireResidentKey": {
+            "type": "boolean"
+          },
+          "residentKey": {
+            "type": "string"
+          },
+          "userVerification": {
+            "type": "string"
+          }
+        }
+      },
+      "attestation": {
+        "type": "string",
+        "enum": [
+          "none",
+          "indirect",
+          "direct",
+          "enterprise"
+        ]
+      }
+    }
+  },
+  "PublicKeyCredentialRequestOptions": {
+    "type": "object",
+    "description": "Options for `navigator.credentials.get()`.",
+    "required": [
+      "challenge",
+      "timeout",
+      "rpId",
+      "userVerification"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "challenge": {
+        "$ref": "contract#/$defs/Base64URL"
+      },
+      "timeout": {
+        "type": "integer",
+        "description": "Milliseconds (`AUTH_WEBAUTHN_ATTESTATION_TIMEOUT`); also the challenge's lifetime."
+      },
+      "rpId": {
+        "type": "string"
+      },
+      "allowCredentials": {
+        "type": "array",
+        "description": "The user's keys; omitted for a discoverable-credential sign-in.",
+        "items": {
+          "$ref": "contract#/$defs/PublicKeyCredentialDescriptor"
+        }
+      },
+      "userVerification": {
+        "type": "string",
+        "enum": [
+          "required",
+          "preferred",
+          "discouraged"
+        ]
+      }
+    }
+  },
+  "VerifyAddSecurityKeyResponse": {
+    "type": "object",
+    "required": [
+      "id"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "id": {
+        "$ref": "contract#/$defs/UUID",
+        "description": "Id of the stored security key."
+      },
+      "nickname": {
+        "type": "string",
+        "description": "The nickname as sent; omitted when none was."
+      }
+    }
   }
 } as const;
 
@@ -1711,6 +2133,186 @@ export const OPERATIONS = {
       }
     }
   },
+  "signUpWebauthn": {
+    "method": "POST",
+    "path": "/signup/webauthn",
+    "tag": "signup",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/SignUpWebauthnRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/PublicKeyCredentialCreationOptions"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "verifySignUpWebauthn": {
+    "method": "POST",
+    "path": "/signup/webauthn/verify",
+    "tag": "signup",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/SignUpWebauthnVerifyRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/SessionPayload"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "signInWebauthn": {
+    "method": "POST",
+    "path": "/signin/webauthn",
+    "tag": "signin",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": false,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/SignInWebauthnRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/PublicKeyCredentialRequestOptions"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "verifySignInWebauthn": {
+    "method": "POST",
+    "path": "/signin/webauthn/verify",
+    "tag": "signin",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/SignInWebauthnVerifyRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/SessionPayload"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "addSecurityKey": {
+    "method": "POST",
+    "path": "/user/webauthn/add",
+    "tag": "security",
+    "security": "elevated",
+    "testOnly": false,
+    "body": null,
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/PublicKeyCredentialCreationOptions"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "verifyAddSecurityKey": {
+    "method": "POST",
+    "path": "/user/webauthn/verify",
+    "tag": "security",
+    "security": "elevated",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/VerifyAddSecurityKeyRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/VerifyAddSecurityKeyResponse"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "elevateWebauthn": {
+    "method": "POST",
+    "path": "/elevate/webauthn",
+    "tag": "security",
+    "security": "bearer",
+    "testOnly": false,
+    "body": null,
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/PublicKeyCredentialRequestOptions"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "verifyElevateWebauthn": {
+    "method": "POST",
+    "path": "/elevate/webauthn/verify",
+    "tag": "security",
+    "security": "bearer",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/SignInWebauthnVerifyRequest"
+      }
+    },
+    "query": null,
+    "params": null,
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/SessionPayload"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
   "changeEnv": {
     "method": "POST",
     "path": "/change-env",
@@ -1741,7 +2343,7 @@ export const OPERATIONS = {
 } as const;
 
 export type OperationId = keyof typeof OPERATIONS;
-export const OPERATION_IDS = ["changeEnv","changeUserEmail","changeUserMfa","changeUserPassword","createPAT","deanonymizeUser","getJWKs","getUser","getVersion","healthCheckGet","healthCheckHead","refreshToken","sendPasswordResetEmail","sendVerificationEmail","signInAnonymous","signInEmailPassword","signInOTPEmail","signInPAT","signInPasswordlessEmail","signInPasswordlessSms","signOut","signUpEmailPassword","tokenExchange","verifyChangeUserMfa","verifySignInMfaTotp","verifySignInOTPEmail","verifySignInPasswordlessSms","verifyTicket","verifyToken"] as const satisfies readonly OperationId[];
+export const OPERATION_IDS = ["addSecurityKey","changeEnv","changeUserEmail","changeUserMfa","changeUserPassword","createPAT","deanonymizeUser","elevateWebauthn","getJWKs","getUser","getVersion","healthCheckGet","healthCheckHead","refreshToken","sendPasswordResetEmail","sendVerificationEmail","signInAnonymous","signInEmailPassword","signInOTPEmail","signInPAT","signInPasswordlessEmail","signInPasswordlessSms","signInWebauthn","signOut","signUpEmailPassword","signUpWebauthn","tokenExchange","verifyAddSecurityKey","verifyChangeUserMfa","verifyElevateWebauthn","verifySignInMfaTotp","verifySignInOTPEmail","verifySignInPasswordlessSms","verifySignInWebauthn","verifySignUpWebauthn","verifyTicket","verifyToken"] as const satisfies readonly OperationId[];
 
 // ---- TypeScript types generated by openapi-typescript ----
 export interface paths {
@@ -2289,6 +2891,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/signup/webauthn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start creating an account with a passkey
+         * @description Checks the sign-up options and the e-mail address, then answers the options for `navigator.credentials.create()` for a brand-new user id. Nothing is written to the users table yet; the challenge is stored (single-use, `AUTH_WEBAUTHN_ATTESTATION_TIMEOUT`) so any instance can finish the ceremony. Gated by `AUTH_WEBAUTHN_ENABLED` (checked first) and `AUTH_DISABLE_SIGNUP`.
+         */
+        post: operations["signUpWebauthn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signup/webauthn/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish creating an account with a passkey
+         * @description Verifies the authenticator's attestation against the stored challenge (spent by this call, whatever the outcome), then creates the user with the new security key. As for e-mail and password sign-up, the answer is `{}` plus a verification e-mail when the address must be verified first, else a session. A `codeChallenge` (PKCE, S256) makes the verification link finish with an authorization `code`.
+         */
+        post: operations["verifySignUpWebauthn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/webauthn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start signing in with a passkey
+         * @description Without `email` (or without a body), a discoverable-credential ceremony: the authenticator picks the account. With `email`, the options list that user's security keys. Gated by `AUTH_WEBAUTHN_ENABLED`.
+         */
+        post: operations["signInWebauthn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/webauthn/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish signing in with a passkey
+         * @description Verifies the assertion against the stored challenge (spent by this call) and the user's security key, refuses a signature counter that did not increase, and answers a session.
+         */
+        post: operations["verifySignInWebauthn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/webauthn/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start adding a security key
+         * @description Answers registration options for the caller, excluding the keys they already have. Elevated, except that a user without any security key may register a first one even under `AUTH_REQUIRE_ELEVATED_CLAIM=required` (with or without `AUTH_API_PREFIX`). No body.
+         */
+        post: operations["addSecurityKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/webauthn/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish adding a security key
+         * @description Verifies the attestation against a challenge issued to the caller (one issued to anyone else is refused) and stores the key with its optional nickname.
+         */
+        post: operations["verifyAddSecurityKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/elevate/webauthn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start elevating the session with a security key
+         * @description Answers authentication options listing the caller's security keys; a user without any key gets `invalid-request`. No body.
+         */
+        post: operations["elevateWebauthn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/elevate/webauthn/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish elevating the session with a security key
+         * @description Verifies the assertion against a challenge issued to the caller and answers a new session whose access token carries `x-hasura-auth-elevated` (the user id) for its lifetime; tokens from a later refresh are not elevated. The caller's other sessions are untouched.
+         */
+        post: operations["verifyElevateWebauthn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/change-env": {
         parameters: {
             query?: never;
@@ -2723,6 +3485,134 @@ export interface components {
         ChangeEnvResponse: {
             /** @enum {string} */
             message: "environment changed successfully";
+        };
+        /** @description Binary data in base64url (padding tolerated), as browsers encode WebAuthn fields. */
+        Base64URL: string;
+        /** @description What the browser reports about extensions; open, only the known keys are typed. */
+        AuthenticationExtensionsClientOutputs: {
+            appid?: boolean;
+            credProps?: {
+                rk?: boolean;
+            } & {
+                [key: string]: unknown;
+            };
+            hmacCreateSecret?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The result of `navigator.credentials.create()`, with binary fields in base64url. */
+        CredentialCreationResponse: {
+            id: string;
+            /** @example public-key */
+            type: string;
+            rawId: components["schemas"]["Base64URL"];
+            clientExtensionResults?: components["schemas"]["AuthenticationExtensionsClientOutputs"];
+            authenticatorAttachment?: string;
+            response: {
+                clientDataJSON: components["schemas"]["Base64URL"];
+                attestationObject: components["schemas"]["Base64URL"];
+                transports?: string[];
+                authenticatorData?: components["schemas"]["Base64URL"];
+                publicKey?: components["schemas"]["Base64URL"];
+                publicKeyAlgorithm?: number;
+            };
+        };
+        /** @description The result of `navigator.credentials.get()`, with binary fields in base64url. */
+        CredentialAssertionResponse: {
+            id: string;
+            /** @example public-key */
+            type: string;
+            rawId: components["schemas"]["Base64URL"];
+            clientExtensionResults?: components["schemas"]["AuthenticationExtensionsClientOutputs"];
+            authenticatorAttachment?: string;
+            response: {
+                clientDataJSON: string;
+                authenticatorData: string;
+                signature: string;
+                /** @description The user id the credential was created for (the user's UUID as text); may be null or absent. */
+                userHandle?: string | null;
+            };
+        };
+        SignUpWebauthnRequest: {
+            email: components["schemas"]["Email"];
+            options?: components["schemas"]["SignUpOptions"];
+        };
+        SignUpWebauthnVerifyRequest: {
+            credential: components["schemas"]["CredentialCreationResponse"];
+            /** @description Normally absent: the options sent to `POST /signup/webauthn` apply. When present, a field it names keeps the value given at the start and a field it omits falls back to its default (a kept reference quirk). */
+            options?: components["schemas"]["SignUpOptions"];
+            /** @description Label stored with the security key. */
+            nickname?: string;
+            codeChallenge?: components["schemas"]["CodeChallenge"];
+        };
+        SignInWebauthnRequest: {
+            email?: components["schemas"]["Email"];
+        };
+        SignInWebauthnVerifyRequest: {
+            credential: components["schemas"]["CredentialAssertionResponse"];
+            /**
+             * @deprecated
+             * @description Accepted for old clients and ignored.
+             */
+            email?: components["schemas"]["Email"];
+        };
+        VerifyAddSecurityKeyRequest: {
+            credential: components["schemas"]["CredentialCreationResponse"];
+            /** @description Label stored with the security key. */
+            nickname?: string;
+        };
+        PublicKeyCredentialDescriptor: {
+            /** @enum {string} */
+            type: "public-key";
+            id: components["schemas"]["Base64URL"];
+            transports?: string[];
+        };
+        /** @description Options for `navigator.credentials.create()`. `user.id` is the user's UUID as text, which clients pass on as if it were base64url; authenticators return it as `userHandle`. */
+        PublicKeyCredentialCreationOptions: {
+            rp: {
+                name: string;
+                id: string;
+            };
+            user: {
+                name: string;
+                displayName: string;
+                id: string;
+            };
+            challenge: components["schemas"]["Base64URL"];
+            pubKeyCredParams: {
+                /** @enum {string} */
+                type: "public-key";
+                alg: number;
+            }[];
+            /** @description Milliseconds (`AUTH_WEBAUTHN_ATTESTATION_TIMEOUT`); also the challenge's lifetime. */
+            timeout: number;
+            /** @description The user's existing keys (adding a key only); omitted when empty. */
+            excludeCredentials?: components["schemas"]["PublicKeyCredentialDescriptor"][];
+            authenticatorSelection: {
+                authenticatorAttachment?: string;
+                requireResidentKey?: boolean;
+                residentKey?: string;
+                userVerification?: string;
+            };
+            /** @enum {string} */
+            attestation: "none" | "indirect" | "direct" | "enterprise";
+        };
+        /** @description Options for `navigator.credentials.get()`. */
+        PublicKeyCredentialRequestOptions: {
+            challenge: components["schemas"]["Base64URL"];
+            /** @description Milliseconds (`AUTH_WEBAUTHN_ATTESTATION_TIMEOUT`); also the challenge's lifetime. */
+            timeout: number;
+            rpId: string;
+            /** @description The user's keys; omitted for a discoverable-credential sign-in. */
+            allowCredentials?: components["schemas"]["PublicKeyCredentialDescriptor"][];
+            /** @enum {string} */
+            userVerification: "required" | "preferred" | "discouraged";
+        };
+        VerifyAddSecurityKeyResponse: {
+            /** @description Id of the stored security key. */
+            id: components["schemas"]["UUID"];
+            /** @description The nickname as sent; omitted when none was. */
+            nickname?: string;
         };
     };
     responses: never;
@@ -3628,6 +4518,262 @@ export interface operations {
         };
         responses: {
             /** @description A session for the ticket's owner. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPayload"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signUpWebauthn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpWebauthnRequest"];
+            };
+        };
+        responses: {
+            /** @description Options for the browser's registration ceremony. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicKeyCredentialCreationOptions"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    verifySignUpWebauthn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpWebauthnVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description The account exists; a session when no verification is pending, else `{}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPayload"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signInWebauthn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SignInWebauthnRequest"];
+            };
+        };
+        responses: {
+            /** @description Options for the browser's authentication ceremony. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicKeyCredentialRequestOptions"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    verifySignInWebauthn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInWebauthnVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description The user's new session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPayload"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    addSecurityKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Options for the browser's registration ceremony. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicKeyCredentialCreationOptions"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    verifyAddSecurityKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyAddSecurityKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The stored key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyAddSecurityKeyResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    elevateWebauthn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Options for the browser's authentication ceremony. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicKeyCredentialRequestOptions"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    verifyElevateWebauthn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInWebauthnVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new, elevated session. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -137,6 +137,9 @@ async function buildAuthAt(db: Database, version: number): Promise<void> {
   await db.query('INSERT INTO auth.schema_migrations (version, dirty) VALUES ($1, false)', [version]);
 }
 
+/** Latchkey's own migrations (migrations/latchkey). */
+const LATEST_LATCHKEY_MIGRATION = 3;
+
 const sha256Text = (token: string): string => `\\x${createHash('sha256').update(token, 'utf8').digest('hex')}`;
 
 it('derives the advisory lock key the way golang-migrate does', () => {
@@ -149,15 +152,15 @@ describe.each(backends)('migrate() on $name', (backend) => {
     const db = await backend.open();
     const result = await migrate(db);
 
-    expect(result).toEqual({ auth: { from: 0, to: LATEST_AUTH_MIGRATION }, latchkey: { from: 0, to: 2 } });
+    expect(result).toEqual({ auth: { from: 0, to: LATEST_AUTH_MIGRATION }, latchkey: { from: 0, to: LATEST_LATCHKEY_MIGRATION } });
     expect(await versions(db, 'auth.schema_migrations')).toEqual([{ version: 27, dirty: false }]);
-    expect(await versions(db, 'latchkey.schema_migrations')).toEqual([{ version: 2, dirty: false }]);
+    expect(await versions(db, 'latchkey.schema_migrations')).toEqual([{ version: LATEST_LATCHKEY_MIGRATION, dirty: false }]);
     expect(await tablesOf(db, 'auth')).toEqual([
       'oauth2_auth_requests', 'oauth2_authorization_codes', 'oauth2_clients', 'oauth2_refresh_tokens',
       'pkce_authorization_codes', 'provider_requests', 'providers', 'refresh_token_types', 'refresh_tokens',
       'roles', 'schema_migrations', 'user_providers', 'user_roles', 'user_security_keys', 'users',
     ]);
-    expect(await tablesOf(db, 'latchkey')).toEqual(['mfa_totp_attempts', 'refresh_token_rotations', 'schema_migrations']);
+    expect(await tablesOf(db, 'latchkey')).toEqual(['mfa_totp_attempts', 'refresh_token_rotations', 'schema_migrations', 'webauthn_challenges']);
     const { rows: roles } = await db.query<{ role: string }>('SELECT role FROM auth.roles ORDER BY role');
     expect(roles.map((r) => r.role)).toEqual(['anonymous', 'me', 'user']);
     const { rows: providers } = await db.query('SELECT id FROM auth.providers');
@@ -170,7 +173,7 @@ describe.each(backends)('migrate() on $name', (backend) => {
     const applied: unknown[] = [];
     const result = await migrate(db, { log: (msg, fields) => msg === 'applied migration' && applied.push(fields) });
 
-    expect(result).toEqual({ auth: { from: 27, to: 27 }, latchkey: { from: 2, to: 2 } });
+    expect(result).toEqual({ auth: { from: 27, to: 27 }, latchkey: { from: LATEST_LATCHKEY_MIGRATION, to: LATEST_LATCHKEY_MIGRATION } });
     expect(applied).toEqual([]);
   });
 
@@ -312,7 +315,7 @@ describe('migrate() on PostgreSQL only', () => {
 
     const results = await Promise.all([migrate(first, { log }), migrate(second, { log })]);
 
-    expect(applied).toHaveLength(LATEST_AUTH_MIGRATION + 2); // and the latchkey track's files
+    expect(applied).toHaveLength(LATEST_AUTH_MIGRATION + LATEST_LATCHKEY_MIGRATION);
     expect(new Set(applied).size).toBe(applied.length);
     expect(results.map((r) => r.auth.to)).toEqual([27, 27]);
     expect(results.map((r) => r.auth.from).sort()).toEqual([0, 27]);

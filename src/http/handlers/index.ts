@@ -28,6 +28,14 @@ import { verifyTicket } from './verify-ticket.js';
 import { verifyToken } from './verify-token.js';
 import { verifyChangeUserMfa } from './verify-change-user-mfa.js';
 import { verifySignInMfaTotp } from './verify-sign-in-mfa-totp.js';
+import { addSecurityKey } from './add-security-key.js';
+import { elevateWebauthn } from './elevate-webauthn.js';
+import { signInWebauthn } from './sign-in-webauthn.js';
+import { signUpWebauthn } from './sign-up-webauthn.js';
+import { verifyAddSecurityKey } from './verify-add-security-key.js';
+import { verifyElevateWebauthn } from './verify-elevate-webauthn.js';
+import { verifySignInWebauthn } from './verify-sign-in-webauthn.js';
+import { verifySignUpWebauthn } from './verify-sign-up-webauthn.js';
 
 /** Every operation of the contract, bound by operationId: a missing one fails type-checking. */
 export const handlers: HandlerTable = {
@@ -60,4 +68,13 @@ export const handlers: HandlerTable = {
   verifyToken,
   verifyChangeUserMfa,
   verifySignInMfaTotp,
+  // WebAuthn
+  addSecurityKey,
+  elevateWebauthn,
+  signInWebauthn,
+  signUpWebauthn,
+  verifyAddSecurityKey,
+  verifyElevateWebauthn,
+  verifySignInWebauthn,
+  verifySignUpWebauthn,
 };
