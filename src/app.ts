@@ -28,6 +28,8 @@ import { createSmtpMailer } from './adapters/mailer/smtp-mailer.js';
 import { createFolderMailer } from './adapters/mailer/folder-mailer.js';
 import { createTemplateStore, firstExistingDirectory, loadTemplateFolder, type TemplateFolder, type TemplateStore } from './adapters/mailer/templates.js';
 import { EmailPacer, linkBaseUrl } from './flows/emails.js';
+import { createAbuseControls } from './abuse-controls.js';
+import { createHibpCheck } from './adapters/hibp/hibp.js';
 
 export const VERSION = '0.1.0';
 
@@ -219,6 +221,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     // Rebuilt with the configuration: /change-env may point the server at another relay.
     mailer: overrides.mailer ?? createMailer(cfg, templates, log),
     emailPacer,
+    passwordBreachCheck: createHibpCheck({ baseUrl: cfg.password.hibpApiUrl }),
     version: VERSION,
     changeEnv: cfg.server.enableChangeEnv ? changeEnv : undefined,
   });
@@ -240,12 +243,14 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
   }
   if (config.server.enableChangeEnv) log.warn('AUTH_ENABLE_CHANGE_ENV is on: POST /change-env can rewrite the configuration. Never enable it in production.');
 
-  const server = buildServer({ log, handlers, currentDeps: () => live });
+  const abuse = await createAbuseControls(config, log, () => live);
+  const server = buildServer({ log, handlers, currentDeps: () => live, guards: abuse.guards });
   return {
     server,
     deps: () => live,
     async close() {
       await server.close();
+      await abuse.close();
       await live.mailer.close();
       if (!overrides.hasher) await hasher.close();
       if (!overrides.db) await db.close();

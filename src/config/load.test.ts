@@ -449,7 +449,7 @@ describe('derived values', () => {
   it('switches to Postmark on the host name postmark and enables Turnstile with its secret', () => {
     const config = loadConfig({ AUTH_SMTP_HOST: 'postmark', AUTH_TURNSTILE_SECRET: 'ts' });
     expect(config.email.usesPostmark).toBe(true);
-    expect(config.turnstile).toEqual({ enabled: true, secret: 'ts' });
+    expect(config.turnstile).toEqual({ enabled: true, secret: 'ts', verifyUrl: 'https://challenges.cloudflare.com/turnstile/v0/siteverify' });
   });
 });
 
@@ -495,7 +495,7 @@ describe('the setting list', () => {
   it('declares every variable of CONFIG.md §22, the target additions and the Latchkey ones, once', () => {
     const names = settingsEnvNames();
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(151 + 9 + 11);
+    expect(names).toHaveLength(151 + 9 + 11 + 5); // + abuse controls: HIBP URL, Turnstile URL, three lockout settings
     for (const name of ['POSTGRES_CONNECTION', 'HASURA_GRAPHQL_DATABASE_URL', 'AUTH_PROVIDER_WINDOWS_LIVE_SCOPE', 'AUTH_PROVIDER_TWITTER_CONSUMER_KEY', 'AUTH_ENCRYPTION_KEY', 'AUTH_RATE_LIMIT_OAUTH2_SERVER_INTERVAL', 'AUTH_DATA_DIR', 'AUTH_POSTMARK_API_URL']) {
       expect(names).toContain(name);
     }
