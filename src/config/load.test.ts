@@ -76,6 +76,10 @@ describe('loadConfig defaults', () => {
     expect(rateLimit.bruteForce).toEqual({ burst: 10, intervalMs: 300_000 });
     expect(rateLimit.signups).toEqual({ burst: 10, intervalMs: 300_000 });
     expect(rateLimit.oauth2Server).toEqual({ burst: 100, intervalMs: 300_000 });
+    expect(loadConfig({}).lockout).toEqual({ maxFailures: 10, delayMs: 60_000, maxDelayMs: 3_600_000 });
+    expect(() => loadConfig({ AUTH_LOCKOUT_MAX_FAILURES: '-1', AUTH_LOCKOUT_DELAY: '2h', AUTH_LOCKOUT_MAX_DELAY: '1h' })).toThrow(
+      /AUTH_LOCKOUT_MAX_FAILURES: must be 0 \(off\) or more[\s\S]*AUTH_LOCKOUT_MAX_DELAY: must not be shorter than AUTH_LOCKOUT_DELAY/,
+    );
   });
 
   it('resolves 0 hash workers to the number of CPUs', () => {

@@ -149,15 +149,15 @@ describe.each(backends)('migrate() on $name', (backend) => {
     const db = await backend.open();
     const result = await migrate(db);
 
-    expect(result).toEqual({ auth: { from: 0, to: LATEST_AUTH_MIGRATION }, latchkey: { from: 0, to: 1 } });
+    expect(result).toEqual({ auth: { from: 0, to: LATEST_AUTH_MIGRATION }, latchkey: { from: 0, to: 4 } });
     expect(await versions(db, 'auth.schema_migrations')).toEqual([{ version: 27, dirty: false }]);
-    expect(await versions(db, 'latchkey.schema_migrations')).toEqual([{ version: 1, dirty: false }]);
+    expect(await versions(db, 'latchkey.schema_migrations')).toEqual([{ version: 4, dirty: false }]);
     expect(await tablesOf(db, 'auth')).toEqual([
       'oauth2_auth_requests', 'oauth2_authorization_codes', 'oauth2_clients', 'oauth2_refresh_tokens',
       'pkce_authorization_codes', 'provider_requests', 'providers', 'refresh_token_types', 'refresh_tokens',
       'roles', 'schema_migrations', 'user_providers', 'user_roles', 'user_security_keys', 'users',
     ]);
-    expect(await tablesOf(db, 'latchkey')).toEqual(['refresh_token_rotations', 'schema_migrations']);
+    expect(await tablesOf(db, 'latchkey')).toEqual(['lockouts', 'refresh_token_rotations', 'schema_migrations']);
     const { rows: roles } = await db.query<{ role: string }>('SELECT role FROM auth.roles ORDER BY role');
     expect(roles.map((r) => r.role)).toEqual(['anonymous', 'me', 'user']);
     const { rows: providers } = await db.query('SELECT id FROM auth.providers');
@@ -170,7 +170,7 @@ describe.each(backends)('migrate() on $name', (backend) => {
     const applied: unknown[] = [];
     const result = await migrate(db, { log: (msg, fields) => msg === 'applied migration' && applied.push(fields) });
 
-    expect(result).toEqual({ auth: { from: 27, to: 27 }, latchkey: { from: 1, to: 1 } });
+    expect(result).toEqual({ auth: { from: 27, to: 27 }, latchkey: { from: 4, to: 4 } });
     expect(applied).toEqual([]);
   });
 
@@ -312,7 +312,7 @@ describe('migrate() on PostgreSQL only', () => {
 
     const results = await Promise.all([migrate(first, { log }), migrate(second, { log })]);
 
-    expect(applied).toHaveLength(LATEST_AUTH_MIGRATION + 1);
+    expect(applied).toHaveLength(LATEST_AUTH_MIGRATION + 4); // + the latchkey track's migrations
     expect(new Set(applied).size).toBe(applied.length);
     expect(results.map((r) => r.auth.to)).toEqual([27, 27]);
     expect(results.map((r) => r.auth.from).sort()).toEqual([0, 27]);
