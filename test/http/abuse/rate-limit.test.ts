@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { BASE_ENV, send, startTestApp, type ApiResponse, type TestApp } from '../../support/app.js';
+import { BASE_ENV, capturingLogger, send, startTestApp, type ApiResponse, type TestApp } from '../../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 
 // Deliberate difference (README decisions, docs/compat.md S-abuse-1): rate limiting is on by
@@ -35,8 +35,8 @@ afterEach(async () => {
   while (apps.length > 0) await apps.pop()!.close();
 });
 
-async function start(env: Record<string, string>): Promise<TestApp> {
-  const t = await startTestApp({ database, env: { AUTH_RATE_LIMIT_ENABLE: 'true', ...env } });
+async function start(env: Record<string, string>, log?: ReturnType<typeof capturingLogger>['log']): Promise<TestApp> {
+  const t = await startTestApp({ database, env: { AUTH_RATE_LIMIT_ENABLE: 'true', ...env }, ...(log ? { log } : {}) });
   apps.push(t);
   return t;
 }
@@ -85,6 +85,12 @@ describe('rate limiting', () => {
     const reset = (ip: string) => t.request('POST', '/user/password/reset', { body: {}, headers: { 'x-forwarded-for': ip } });
     expect((await reset('203.0.113.1')).status).toBe(400);
     expect((await reset('203.0.113.2')).status).toBe(429);
+
+    const perClient = await start({ AUTH_RATE_LIMIT_EMAIL_BURST: '1', AUTH_TRUSTED_PROXIES: '127.0.0.1' });
+    const resetVia = (ip: string) => perClient.request('POST', '/user/password/reset', { body: {}, headers: { 'x-forwarded-for': ip } });
+    expect((await resetVia('203.0.113.1')).status).toBe(400);
+    expect((await resetVia('203.0.113.1')).status).toBe(429);
+    expect((await resetVia('203.0.113.2')).status).toBe(400);
   });
 
   it('puts two addresses of one IPv6 /64 behind a trusted proxy in one bucket, and IPv4-mapped with IPv4', async () => {
@@ -118,6 +124,15 @@ describe('rate limiting', () => {
   it('does not count CORS preflights', async () => {
     const t = await start({ AUTH_RATE_LIMIT_GLOBAL_BURST: '1' });
     for (let i = 0; i < 3; i += 1) expect((await t.request('OPTIONS', '/healthz', { headers: { origin: 'http://x.test' } })).status).toBe(204);
+    expect((await health(t)).status).toBe(200);
+    expect((await health(t)).status).toBe(429);
+  });
+
+  it('says at start-up that memcached is not supported, and limits in memory instead', async () => {
+    const { log, lines } = capturingLogger();
+    const t = await start({ AUTH_RATE_LIMIT_MEMCACHE_SERVER: '127.0.0.1:11211', AUTH_RATE_LIMIT_GLOBAL_BURST: '1' }, log);
+    const warning = lines.map((l) => JSON.parse(l)).find((l) => /MEMCACHE_SERVER is not supported/.test(l.msg));
+    expect(warning).toMatchObject({ level: 40, memcacheServer: '127.0.0.1:11211' });
     expect((await health(t)).status).toBe(200);
     expect((await health(t)).status).toBe(429);
   });
