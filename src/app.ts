@@ -35,6 +35,8 @@ import { createHasuraGraphql } from './adapters/hasura/graphql.js';
 import type { CustomClaimsSource } from './flows/custom-claims.js';
 import { planCustomClaims } from './flows/rules/custom-claims.js';
 import { encryptLegacyTotpSecrets } from './flows/mfa-totp.js';
+import { createAbuseControls } from './abuse-controls.js';
+import { createHibpCheck } from './adapters/hibp/hibp.js';
 
 export const VERSION = '0.1.0';
 
@@ -255,6 +257,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     emailPacer,
     // Rebuilt with the configuration: /change-env may turn SMS sign-in on or off.
     sms: overrides.sms ?? createSmsSender(cfg, (locale, variables) => templates.renderSms(locale, variables), log),
+    passwordBreachCheck: createHibpCheck({ baseUrl: cfg.password.hibpApiUrl }),
     version: VERSION,
     customClaims: cfg === config ? startClaims : customClaimsSource(cfg),
     changeEnv: cfg.server.enableChangeEnv ? changeEnv : undefined,
@@ -277,12 +280,14 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
   }
   if (config.server.enableChangeEnv) log.warn('AUTH_ENABLE_CHANGE_ENV is on: POST /change-env can rewrite the configuration. Never enable it in production.');
 
-  const server = buildServer({ log, handlers, currentDeps: () => live });
+  const abuse = await createAbuseControls(config, log, () => live);
+  const server = buildServer({ log, handlers, currentDeps: () => live, guards: abuse.guards });
   return {
     server,
     deps: () => live,
     async close() {
       await server.close();
+      await abuse.close();
       await live.mailer.close();
       if (!overrides.hasher) await hasher.close();
       if (!overrides.db) await db.close();

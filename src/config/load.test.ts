@@ -76,6 +76,10 @@ describe('loadConfig defaults', () => {
     expect(rateLimit.bruteForce).toEqual({ burst: 10, intervalMs: 300_000 });
     expect(rateLimit.signups).toEqual({ burst: 10, intervalMs: 300_000 });
     expect(rateLimit.oauth2Server).toEqual({ burst: 100, intervalMs: 300_000 });
+    expect(loadConfig({}).lockout).toEqual({ maxFailures: 10, delayMs: 60_000, maxDelayMs: 3_600_000 });
+    expect(() => loadConfig({ AUTH_LOCKOUT_MAX_FAILURES: '-1', AUTH_LOCKOUT_DELAY: '2h', AUTH_LOCKOUT_MAX_DELAY: '1h' })).toThrow(
+      /AUTH_LOCKOUT_MAX_FAILURES: must be 0 \(off\) or more[\s\S]*AUTH_LOCKOUT_MAX_DELAY: must not be shorter than AUTH_LOCKOUT_DELAY/,
+    );
   });
 
   it('resolves 0 hash workers to the number of CPUs', () => {
@@ -449,7 +453,7 @@ describe('derived values', () => {
   it('switches to Postmark on the host name postmark and enables Turnstile with its secret', () => {
     const config = loadConfig({ AUTH_SMTP_HOST: 'postmark', AUTH_TURNSTILE_SECRET: 'ts' });
     expect(config.email.usesPostmark).toBe(true);
-    expect(config.turnstile).toEqual({ enabled: true, secret: 'ts' });
+    expect(config.turnstile).toEqual({ enabled: true, secret: 'ts', verifyUrl: 'https://challenges.cloudflare.com/turnstile/v0/siteverify' });
   });
 });
 
@@ -495,7 +499,7 @@ describe('the setting list', () => {
   it('declares every variable of CONFIG.md §22, the target additions and the Latchkey ones, once', () => {
     const names = settingsEnvNames();
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(151 + 9 + 14);
+    expect(names).toHaveLength(151 + 9 + 14 + 5); // + abuse controls: HIBP URL, Turnstile URL, three lockout settings
     for (const name of ['POSTGRES_CONNECTION', 'HASURA_GRAPHQL_DATABASE_URL', 'AUTH_PROVIDER_WINDOWS_LIVE_SCOPE', 'AUTH_PROVIDER_TWITTER_CONSUMER_KEY', 'AUTH_ENCRYPTION_KEY', 'AUTH_RATE_LIMIT_OAUTH2_SERVER_INTERVAL', 'AUTH_DATA_DIR', 'AUTH_POSTMARK_API_URL']) {
       expect(names).toContain(name);
     }

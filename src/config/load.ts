@@ -17,7 +17,7 @@ import {
   buildSms,
   buildTokens,
 } from './sections-core.js';
-import { buildEncryption, buildOauth2Provider, buildProviders, buildRateLimit, buildWebauthn } from './sections-features.js';
+import { buildEncryption, buildLockout, buildOauth2Provider, buildProviders, buildRateLimit, buildWebauthn } from './sections-features.js';
 import { withoutEmpty } from './parse.js';
 import type { Config } from './types.js';
 
@@ -98,7 +98,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
     mfa: { enabled: r.get('AUTH_MFA_ENABLED'), totpIssuer: r.get('AUTH_MFA_TOTP_ISSUER') },
     otp: { emailEnabled: r.get('AUTH_OTP_EMAIL_ENABLED'), maxAttempts: r.get('AUTH_OTP_MAX_ATTEMPTS') },
     rateLimit: buildRateLimit(r),
-    turnstile: { enabled: r.get('AUTH_TURNSTILE_SECRET') !== '', secret: r.get('AUTH_TURNSTILE_SECRET') },
+    lockout: buildLockout(r),
+    turnstile: { enabled: r.get('AUTH_TURNSTILE_SECRET') !== '', secret: r.get('AUTH_TURNSTILE_SECRET'), verifyUrl: r.get('AUTH_TURNSTILE_VERIFY_URL') },
     encryption: buildEncryption(r, database),
     oauth2Provider: buildOauth2Provider(r, server.clientUrl, jwt.secret),
   };

@@ -222,6 +222,7 @@ export function buildPassword(r: Reader): Section<'password'> {
   return {
     minLength: r.get('AUTH_PASSWORD_MIN_LENGTH'),
     hibpEnabled: r.get('AUTH_PASSWORD_HIBP_ENABLED'),
+    hibpApiUrl: r.get('AUTH_PASSWORD_HIBP_API_URL').replace(/\/+$/, ''),
     hashCost: cost,
     hashWorkers: workers <= 0 ? availableParallelism() : workers,
     hashQueueLimit: atLeast(r, 'AUTH_PASSWORD_HASH_QUEUE_LIMIT', r.get('AUTH_PASSWORD_HASH_QUEUE_LIMIT'), 0),

@@ -173,6 +173,16 @@ export function buildRateLimit(r: Reader): Section<'rateLimit'> {
   };
 }
 
+export function buildLockout(r: Reader): Section<'lockout'> {
+  const maxFailures = r.get('AUTH_LOCKOUT_MAX_FAILURES');
+  const delayMs = r.get('AUTH_LOCKOUT_DELAY');
+  const maxDelayMs = r.get('AUTH_LOCKOUT_MAX_DELAY');
+  if (maxFailures < 0) r.problem('AUTH_LOCKOUT_MAX_FAILURES', `must be 0 (off) or more (got ${maxFailures})`);
+  if (delayMs <= 0 && !r.isInvalid('AUTH_LOCKOUT_DELAY')) r.problem('AUTH_LOCKOUT_DELAY', 'must be a positive duration');
+  if (maxDelayMs < delayMs && !r.isInvalid('AUTH_LOCKOUT_MAX_DELAY')) r.problem('AUTH_LOCKOUT_MAX_DELAY', 'must not be shorter than AUTH_LOCKOUT_DELAY');
+  return { maxFailures, delayMs, maxDelayMs };
+}
+
 /**
  * AUTH_ENCRYPTION_KEY: hex of 16, 24 or 32 bytes, as the reference accepts (AES-128/192/256).
  * Unset is allowed only with the embedded database, where Latchkey generates and keeps a key.

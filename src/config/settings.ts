@@ -56,6 +56,7 @@ const CORE_SETTINGS = [
   // Passwords (§8, §16)
   { env: 'AUTH_PASSWORD_MIN_LENGTH', flag: 'password-min-length', type: 'int', default: 3, group: 'Passwords', description: 'Minimum password length in UTF-8 bytes.' },
   { env: 'AUTH_PASSWORD_HIBP_ENABLED', flag: 'password-hibp-enabled', type: 'boolean', default: false, group: 'Passwords', description: "Refuse passwords found in Have I Been Pwned's Pwned Passwords list." },
+  { env: 'AUTH_PASSWORD_HIBP_API_URL', flag: 'password-hibp-api-url', type: 'string', default: 'https://api.pwnedpasswords.com', latchkey: true, group: 'Passwords', description: 'Base URL of the Pwned Passwords range API (GET <url>/range/<prefix>), used when AUTH_PASSWORD_HIBP_ENABLED is on.' },
   { env: 'AUTH_PASSWORD_HASH_COST', flag: 'password-hash-cost', type: 'int', default: 10, latchkey: true, group: 'Passwords', description: 'bcrypt cost of new password hashes, from 4 to 15.' },
   { env: 'AUTH_PASSWORD_HASH_WORKERS', flag: 'password-hash-workers', type: 'int', default: 0, latchkey: true, group: 'Passwords', defaultNote: 'the number of CPUs', description: 'Worker threads that hash passwords; 0 means one per CPU.' },
   { env: 'AUTH_PASSWORD_HASH_QUEUE_LIMIT', flag: 'password-hash-queue-limit', type: 'int', default: 64, latchkey: true, group: 'Passwords', description: 'Waiting hash jobs beyond which further requests are refused with 429.' },
@@ -134,12 +135,16 @@ const CORE_SETTINGS = [
   { env: 'AUTH_RATE_LIMIT_SIGNUPS_INTERVAL', flag: 'rate-limit-signups-interval', type: 'duration', default: '5m', group: 'Rate limiting', description: 'Window of the sign-up limit.' },
   { env: 'AUTH_RATE_LIMIT_OAUTH2_SERVER_BURST', flag: 'rate-limit-oauth2-server-burst', type: 'int', default: 100, group: 'Rate limiting', description: 'Requests to /oauth2/token and /oauth2/introspect per client IP per window.' },
   { env: 'AUTH_RATE_LIMIT_OAUTH2_SERVER_INTERVAL', flag: 'rate-limit-oauth2-server-interval', type: 'duration', default: '5m', group: 'Rate limiting', description: 'Window of the OAuth2 server limit.' },
-  { env: 'AUTH_RATE_LIMIT_MEMCACHE_SERVER', flag: 'rate-limit-memcache-server', type: 'string', default: '', group: 'Rate limiting', description: 'host:port of a memcached shared by all instances for the counters; otherwise they live in process memory.' },
-  { env: 'AUTH_RATE_LIMIT_MEMCACHE_PREFIX', flag: 'rate-limit-memcache-prefix', type: 'string', default: '', group: 'Rate limiting', description: 'Prefix of every memcached counter key.' },
+  { env: 'AUTH_RATE_LIMIT_MEMCACHE_SERVER', flag: 'rate-limit-memcache-server', type: 'string', default: '', group: 'Rate limiting', description: 'Not supported by Latchkey (a warning is logged at start-up and the counters stay in process memory); use AUTH_RATE_LIMIT_REDIS_URL to share them.' },
+  { env: 'AUTH_RATE_LIMIT_MEMCACHE_PREFIX', flag: 'rate-limit-memcache-prefix', type: 'string', default: '', group: 'Rate limiting', description: 'Prefix of every rate-limit counter key; Latchkey applies it to the Redis keys.' },
+  { env: 'AUTH_LOCKOUT_MAX_FAILURES', flag: 'lockout-max-failures', type: 'int', default: 10, latchkey: true, group: 'Rate limiting', description: 'Wrong passwords or email codes in a row for one account after which it is locked for AUTH_LOCKOUT_DELAY; 0 turns the lockout off.' },
+  { env: 'AUTH_LOCKOUT_DELAY', flag: 'lockout-delay', type: 'duration', default: '1m', latchkey: true, group: 'Rate limiting', description: 'First lock of an account; each further wrong attempt after a lock doubles it.' },
+  { env: 'AUTH_LOCKOUT_MAX_DELAY', flag: 'lockout-max-delay', type: 'duration', default: '1h', latchkey: true, group: 'Rate limiting', description: 'Longest lock of an account, however many wrong attempts were made.' },
   { env: 'AUTH_RATE_LIMIT_REDIS_URL', flag: 'rate-limit-redis-url', type: 'string', default: '', secret: true, latchkey: true, group: 'Rate limiting', description: 'redis:// or rediss:// URL of a Redis shared by all instances for the counters.' },
 
   // Bot protection (§18)
   { env: 'AUTH_TURNSTILE_SECRET', flag: 'turnstile-secret', type: 'string', default: '', secret: true, group: 'Bot protection', description: 'Cloudflare Turnstile secret; when set, sign-up, passwordless and password-reset requests need a Turnstile token.' },
+  { env: 'AUTH_TURNSTILE_VERIFY_URL', flag: 'turnstile-verify-url', type: 'string', default: 'https://challenges.cloudflare.com/turnstile/v0/siteverify', latchkey: true, group: 'Bot protection', description: "URL of Cloudflare's siteverify endpoint that Turnstile tokens are checked against." },
 
   // Encryption (API-NEWER.md §4)
   { env: 'AUTH_ENCRYPTION_KEY', flag: 'encryption-key', type: 'string', default: '', secret: true, group: 'Encryption', defaultNote: 'generated and kept in AUTH_DATA_DIR with the embedded database; required with PostgreSQL', referenceDefault: 'required', description: 'Hex-encoded AES key (32 bytes recommended; 16 and 24 accepted) encrypting TOTP secrets and stored provider tokens.' },

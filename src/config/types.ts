@@ -188,6 +188,8 @@ export interface Config {
     readonly minLength: number;
     /** AUTH_PASSWORD_HIBP_ENABLED */
     readonly hibpEnabled: boolean;
+    /** AUTH_PASSWORD_HIBP_API_URL, without a trailing slash. */
+    readonly hibpApiUrl: string;
     /** AUTH_PASSWORD_HASH_COST */
     readonly hashCost: number;
     /** AUTH_PASSWORD_HASH_WORKERS, with 0 resolved to the number of CPUs. */
@@ -304,10 +306,21 @@ export interface Config {
     /** AUTH_RATE_LIMIT_REDIS_URL; `''` = not used. */
     readonly redisUrl: string;
   };
+  /** Per-account lockout after wrong passwords and e-mail codes. */
+  readonly lockout: {
+    /** AUTH_LOCKOUT_MAX_FAILURES; 0 = off. */
+    readonly maxFailures: number;
+    /** AUTH_LOCKOUT_DELAY */
+    readonly delayMs: number;
+    /** AUTH_LOCKOUT_MAX_DELAY */
+    readonly maxDelayMs: number;
+  };
   readonly turnstile: {
     /** AUTH_TURNSTILE_SECRET is non-empty. */
     readonly enabled: boolean;
     readonly secret: string;
+    /** AUTH_TURNSTILE_VERIFY_URL */
+    readonly verifyUrl: string;
   };
   readonly encryption: {
     /** AUTH_ENCRYPTION_KEY, hex; null = generate one (embedded database only). */

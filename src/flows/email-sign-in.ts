@@ -2,6 +2,7 @@ import { AuthError } from '../errors.js';
 import type { Queryable } from '../store/db.js';
 import { findUserByEmail, updateUserCheckEmailOtp, updateUserEmailOtp, updateUserTicket, type UserRow } from '../store/users.js';
 import type { FlowDeps } from './deps.js';
+import { claimAttempt, recordSuccess } from './lockout.js';
 import { sendEmail } from './emails.js';
 import type { SignUpOptionsInput, ValidatedSignUpOptions } from './rules/sign-up-options.js';
 import { EMAIL_OTP_TTL_MS, isEmailOtpShape, newTicket } from './rules/tickets.js';
@@ -103,13 +104,16 @@ export async function sendEmailOtp(deps: FlowDeps, input: EmailSignInInput): Pro
  * `POST /signin/otp/email/verify` (API.md §3.3.6). Deliberate differences (security): only
  * six-digit e-mail codes are accepted, never another ticket (the reference let an `mfaTotp:` ticket
  * through, skipping the second factor); the endpoint follows AUTH_OTP_EMAIL_ENABLED; and after
- * AUTH_OTP_MAX_ATTEMPTS wrong codes the code is burned.
+ * AUTH_OTP_MAX_ATTEMPTS wrong codes the code is burned. Across codes, the per-account lockout
+ * (flows/lockout.ts) stops an e-mail after AUTH_LOCKOUT_MAX_FAILURES wrong ones, with the same answer.
  */
 export async function verifyEmailOtp(deps: FlowDeps, input: { email: string; otp: string }): Promise<Session> {
   if (!deps.config.otp.emailEnabled) throw new AuthError('disabled-endpoint');
   if (!isEmailOtpShape(input.otp)) throw new AuthError('invalid-ticket');
+  if (!(await claimAttempt(deps, 'email-otp', input.email))) throw new AuthError('invalid-ticket');
   const outcome = await updateUserCheckEmailOtp(deps.db, input.email, input.otp, deps.clock.now(), deps.config.otp.maxAttempts);
   if (outcome.kind === 'rejected') throw new AuthError('invalid-ticket');
+  await recordSuccess(deps, 'email-otp', input.email);
   checkUser(deps, outcome.user);
   return deps.db.transaction((tx) => issueSession(deps, tx, outcome.user));
 }

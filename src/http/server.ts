@@ -5,6 +5,7 @@ import type { FlowDeps } from '../flows/deps.js';
 import { registerBodyParsers } from './body.js';
 import { applyCors } from './cors.js';
 import { sendAuthError, sendJson, sendValidationFailure } from './error-response.js';
+import type { RequestGuard } from './guard.js';
 import { registerOperations, type HandlerTable } from './router.js';
 
 export interface ServerOptions {
@@ -14,6 +15,8 @@ export interface ServerOptions {
   currentDeps: () => FlowDeps;
   /** Largest accepted request body in bytes. */
   bodyLimitBytes?: number;
+  /** Stages run in order after CORS and before routing: the rate limiter, then Turnstile. */
+  guards?: readonly RequestGuard[];
 }
 
 /** Builds the Fastify server: parsers, CORS, the contract's routes, and the error shapes. */
@@ -32,6 +35,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     if (applyCors(request, reply)) return reply;
+    for (const guard of options.guards ?? []) {
+      if (await guard(request, reply)) return reply;
+    }
     return undefined;
   });
 
