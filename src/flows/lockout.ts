@@ -1,4 +1,5 @@
 import { deleteLockout, upsertLockoutAttempt } from '../store/lockouts.js';
+import type { Queryable } from '../store/db.js';
 import type { FlowDeps } from './deps.js';
 
 /** What is being guessed. Each kind has its own streak per account. */
@@ -27,15 +28,15 @@ function accountKey(account: string): string {
  * per-instance memory). Key by what the caller submits (e.g. the e-mail, known or not), so an
  * unknown account behaves like a known one.
  */
-export async function claimAttempt(deps: FlowDeps, kind: LockoutKind, account: string): Promise<boolean> {
+export async function claimAttempt(deps: FlowDeps, kind: LockoutKind, account: string, db: Queryable = deps.db): Promise<boolean> {
   const { maxFailures, delayMs, maxDelayMs } = deps.config.lockout;
   if (maxFailures === 0) return true;
   const policy = { maxFailures, delayMs, maxDelayMs, forgetAfterMs: Math.max(FORGET_AFTER_MS, 2 * maxDelayMs) };
-  return upsertLockoutAttempt(deps.db, kind, accountKey(account), deps.clock.now(), policy);
+  return upsertLockoutAttempt(db, kind, accountKey(account), deps.clock.now(), policy);
 }
 
-/** The secret was right: the streak and any lock end. */
-export async function recordSuccess(deps: FlowDeps, kind: LockoutKind, account: string): Promise<void> {
+/** The secret was right: the streak and any lock end. Pass the open transaction as `db`, if any. */
+export async function recordSuccess(deps: FlowDeps, kind: LockoutKind, account: string, db: Queryable = deps.db): Promise<void> {
   if (deps.config.lockout.maxFailures === 0) return;
-  await deleteLockout(deps.db, kind, accountKey(account));
+  await deleteLockout(db, kind, accountKey(account));
 }

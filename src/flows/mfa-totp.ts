@@ -18,6 +18,7 @@ import {
 import { findUserById, type UserRow } from '../store/users.js';
 import type { AuthContext } from './auth-context.js';
 import type { FlowDeps } from './deps.js';
+import { claimAttempt, recordSuccess } from './lockout.js';
 import { afterWrongCode, isMfaLocked } from './rules/mfa-attempts.js';
 import { issueSession, type Session } from './session.js';
 import { loadCheckedUser, userStateError } from './user-checks.js';
@@ -110,7 +111,10 @@ export async function signInWithTotp(deps: FlowDeps, input: { ticket: string; ot
     }
     const maxAttempts = deps.config.otp.maxAttempts;
     const attempts = await findMfaAttemptsByUserId(tx, user.id);
-    if (isMfaLocked(attempts, now, maxAttempts)) {
+    // Two limits: the ticket's attempt window, and the account lockout's progressive delay
+    // (AUTH_LOCKOUT_*), which outlasts the window for a guesser who keeps coming back.
+    const isAllowedByLockout = await claimAttempt(deps, 'totp', user.id, tx);
+    if (!isAllowedByLockout || isMfaLocked(attempts, now, maxAttempts)) {
       await spend();
       return { refusal: 'invalid-totp' };
     }
@@ -122,6 +126,7 @@ export async function signInWithTotp(deps: FlowDeps, input: { ticket: string; ot
     }
     await spend();
     await deleteMfaAttemptsByUserId(tx, user.id);
+    await recordSuccess(deps, 'totp', user.id, tx);
     return { session: await issueSession(deps, tx, user) };
   });
   if ('refusal' in outcome) throw new AuthError(outcome.refusal);

@@ -12,6 +12,7 @@ import {
   type UserRow,
 } from '../store/users.js';
 import type { FlowDeps } from './deps.js';
+import { claimAttempt, recordSuccess } from './lockout.js';
 import { gravatarUrl } from './rules/gravatar.js';
 import { isPlausiblePhoneNumber, isSmsCodeShape, isVerifyCodeShape, SMS_CODE_TTL_MS, SMS_VERIFY_TTL_MS } from './rules/sms-codes.js';
 import type { SignUpOptionsInput, ValidatedSignUpOptions } from './rules/sign-up-options.js';
@@ -62,8 +63,12 @@ export async function sendSmsCode(deps: FlowDeps, input: SmsSignInInput): Promis
 export async function verifySmsCode(deps: FlowDeps, input: { phoneNumber: string; otp: string }): Promise<Session> {
   const sms = enabledSender(deps);
   if (!isPlausiblePhoneNumber(input.phoneNumber)) throw new AuthError('invalid-request');
+  // Account lockout (AUTH_LOCKOUT_*) by number, on top of each code's own attempt limit: a locked
+  // number answers as a wrong code does.
+  if (!(await claimAttempt(deps, 'sms-otp', input.phoneNumber))) throw new AuthError('invalid-request');
   const user = sms.kind === 'verify' ? await checkWithProvider(deps, sms, input) : await checkLocally(deps, input);
   if (!user) throw new AuthError('invalid-request');
+  await recordSuccess(deps, 'sms-otp', input.phoneNumber);
   // V-USER-OPT. The reference answers any failure here with 500 (API.md §3.3.8); we tell the
   // caller, who has just proven the number, what is wrong (disabled-user, …): it is not our fault.
   const problem = findUserStateError(user, { accessControl: deps.config.accessControl, emailVerifiedRequired: deps.config.signUp.emailVerifiedRequired }, 'optional');
