@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import type { Database } from '../../src/store/db.js';
 import { openEmbedded } from '../../src/store/embedded.js';
@@ -48,7 +51,7 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 /** A fresh, migrated database for one test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (testDatabaseMode() === 'embedded') {
-    const db = await openEmbedded(undefined);
+    const db = await openEmbedded(undefined, { image: await embeddedTemplate() });
     return { db, url: null, drop: () => db.close() };
   }
   const name = `latchkey_test_${randomUUID().replaceAll('-', '')}`;
@@ -65,9 +68,37 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Global setup (postgres mode): (re)creates the migrated template once per run. */
+let embeddedImage: Promise<Blob | undefined> | undefined;
+
+/**
+ * The migrated embedded template of this run, read once per test worker. Starting PGlite from it
+ * skips initdb and the migrations: most of the cost of a fresh embedded database.
+ */
+function embeddedTemplate(): Promise<Blob | undefined> {
+  const file = process.env['LATCHKEY_TEST_PGLITE_TEMPLATE'];
+  if (!file) return Promise.resolve(undefined);
+  embeddedImage ??= readFile(file).then((bytes) => new Blob([bytes]));
+  return embeddedImage;
+}
+
+/** Global setup (embedded mode): migrates one PGlite database and saves its data as the template. */
+async function prepareEmbeddedTemplate(): Promise<() => Promise<void>> {
+  const { migrate } = await import('../../src/store/migrate.js');
+  const db = await openEmbedded(undefined);
+  const file = path.join(os.tmpdir(), `latchkey-test-pglite-${process.pid}.tar`);
+  try {
+    await migrate(db);
+    await writeFile(file, Buffer.from(await (await db.dump()).arrayBuffer()));
+  } finally {
+    await db.close();
+  }
+  process.env['LATCHKEY_TEST_PGLITE_TEMPLATE'] = file;
+  return () => rm(file, { force: true });
+}
+
+/** Global setup: (re)creates the migrated template once per run. */
 export async function prepareTemplateDatabase(): Promise<() => Promise<void>> {
-  if (testDatabaseMode() !== 'postgres') return async () => {};
+  if (testDatabaseMode() !== 'postgres') return prepareEmbeddedTemplate();
   const { migrate } = await import('../../src/store/migrate.js');
   const name = `latchkey_test_template_${process.pid}`;
   process.env['LATCHKEY_TEST_TEMPLATE'] = name;
