@@ -4,6 +4,8 @@
  * preset and a way to build a person at the provider with a given address and verified claim.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EMAIL_TRUST } from '../../../src/adapters/oauth/email-trust.js';
+import type { ProviderId } from '../../../src/config/types.js';
 import { CLIENT_URL, expectContract, startTestApp, type TestApp } from '../../support/app.js';
 import type { FakeAccount } from '../../support/fake-oauth-provider.js';
 import type { FakeProviderSetup } from '../../support/fake-providers.js';
@@ -18,6 +20,10 @@ export interface ProviderSuite {
   account: (n: number, email: string, claim: unknown) => FakeAccount;
   /** The fake's profile route to break for the profile-failure case. */
   profileRoute: string;
+  /** The provider gets a PKCE challenge (default true). */
+  usesPkce?: boolean;
+  /** The reference reads the verified flag from the claim, not "any address is verified" (default true). */
+  isEmailVerifiedByClaim?: boolean;
 }
 
 let counter = 0;
@@ -63,7 +69,7 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expect(link?.access_token).not.toContain(setup.fake.issued.at(-1)!.accessToken);
     });
 
-    it('signs a new user with an unverified provider address up without a session, and mails the verification link', async () => {
+    it.runIf(suite.isEmailVerifiedByClaim ?? true)('signs a new user with an unverified provider address up without a session, and mails the verification link', async () => {
       const email = freshEmail('unverified');
       setup.fake.account = suite.account(nextId(), email, false);
       const { final } = await signInWithProvider(t, provider, { redirectTo: R });
@@ -148,7 +154,7 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expectContract('tokenExchange', exchanged);
     });
 
-    it('sends the provider a PKCE challenge of its own', async () => {
+    it.runIf(suite.usesPkce ?? true)('sends the provider a PKCE challenge of its own', async () => {
       const { location } = await startSignIn(t, provider, {});
       expect(location.searchParams.get('code_challenge_method')).toBe('S256');
       expect(location.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -276,7 +282,7 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
         return { id: user.id, email };
       }
 
-      it('links when the provider asserts the address verified by a trusted claim and the account is verified', async () => {
+      it.runIf(EMAIL_TRUST[provider as ProviderId] !== undefined)('links when the provider asserts the address verified by a trusted claim and the account is verified', async () => {
         const user = await existingUser(true);
         setup.fake.account = suite.account(nextId(), user.email, true);
         const { final } = await signInWithProvider(t, provider, { redirectTo: R });
@@ -286,6 +292,7 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       });
 
       it.each([
+        ...(EMAIL_TRUST[provider as ProviderId] === undefined ? [['verified, but the provider is not trusted', true] as [string, unknown]] : []),
         ['unverified (false)', false],
         ['missing', undefined],
         ['the string "true"', 'true'],
