@@ -99,6 +99,37 @@ const tenant = <T extends string, F extends string>(token: T, flag: F, descripti
     description,
   }) as const;
 
+/** What each endpoint setting of a provider configures (Latchkey additions, so tests and proxies can point elsewhere). */
+const ENDPOINT_KINDS = {
+  AUTHORIZATION_URL: ['authorization-url', 'authorization endpoint (opened in the browser)'],
+  TOKEN_URL: ['token-url', 'token endpoint'],
+  USER_PROFILE_URL: ['user-profile-url', 'user profile endpoint'],
+  ISSUER: ['issuer', 'OpenID issuer identifier expected in ID tokens'],
+  JWKS_URL: ['jwks-url', 'JWKS endpoint with the keys that sign its ID tokens'],
+} as const;
+
+/**
+ * A Latchkey endpoint setting `AUTH_PROVIDER_<P>_<KIND>` whose default is the reference's fixed
+ * URL (PROVIDERS.md §6), e.g. `endpoint('GOOGLE', 'google', 'Google', 'OAuth: Google', 'TOKEN_URL', 'https://…')`.
+ */
+export const endpoint = <T extends string, F extends string, K extends keyof typeof ENDPOINT_KINDS>(
+  token: T,
+  flag: F,
+  label: string,
+  group: SettingGroup,
+  kind: K,
+  url: string,
+) =>
+  ({
+    env: `AUTH_PROVIDER_${token}_${kind}`,
+    flag: `${flag}-${ENDPOINT_KINDS[kind][0]}`,
+    type: 'string',
+    default: url,
+    latchkey: true,
+    group,
+    description: `${label} ${ENDPOINT_KINDS[kind][1]}; change it only for a proxy or a test double.`,
+  }) as const;
+
 export const PROVIDER_SETTINGS = [
   enabled('APPLE', 'apple', 'Apple', 'OAuth: Apple'),
   clientId('APPLE', 'apple', 'Apple (the Services ID)', 'OAuth: Apple'),
@@ -171,6 +202,11 @@ export const PROVIDER_SETTINGS = [
 
   ...standard('GITLAB', 'gitlab', 'GitLab', 'OAuth: GitLab', ['read_user']),
   ...standard('GOOGLE', 'google', 'Google', 'OAuth: Google', ['openid', 'email', 'profile']),
+  endpoint('GOOGLE', 'google', 'Google', 'OAuth: Google', 'AUTHORIZATION_URL', 'https://accounts.google.com/o/oauth2/auth'),
+  endpoint('GOOGLE', 'google', 'Google', 'OAuth: Google', 'TOKEN_URL', 'https://oauth2.googleapis.com/token'),
+  endpoint('GOOGLE', 'google', 'Google', 'OAuth: Google', 'USER_PROFILE_URL', 'https://www.googleapis.com/oauth2/v2/userinfo'),
+  endpoint('GOOGLE', 'google', 'Google', 'OAuth: Google', 'ISSUER', 'https://accounts.google.com'),
+  endpoint('GOOGLE', 'google', 'Google', 'OAuth: Google', 'JWKS_URL', 'https://www.googleapis.com/oauth2/v3/certs'),
   ...standard('LINKEDIN', 'linkedin', 'LinkedIn', 'OAuth: LinkedIn', ['openid', 'profile', 'email']),
   ...standard('SPOTIFY', 'spotify', 'Spotify', 'OAuth: Spotify', ['user-read-email', 'user-read-private']),
   ...standard('STRAVA', 'strava', 'Strava', 'OAuth: Strava', ['profile:read_all']),

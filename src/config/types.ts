@@ -32,6 +32,21 @@ export interface GithubProviderConfig extends OAuthProviderConfig {
   readonly userProfileUrl: string;
 }
 
+/** A provider whose endpoints are settings (Latchkey additions; defaults are the reference's URLs). */
+export interface OAuthEndpointsConfig {
+  readonly authorizationUrl: string;
+  readonly tokenUrl: string;
+  readonly userProfileUrl: string;
+}
+
+/** An OpenID Connect provider: its ID tokens are checked against this issuer and key set. */
+export interface OidcEndpointsConfig extends OAuthEndpointsConfig {
+  readonly issuer: string;
+  readonly jwksUrl: string;
+}
+
+export interface GoogleProviderConfig extends OAuthProviderConfig, OidcEndpointsConfig {}
+
 export interface MicrosoftProviderConfig extends OAuthProviderConfig {
   /** AUTH_PROVIDER_AZUREAD_TENANT / AUTH_PROVIDER_ENTRAID_TENANT */
   readonly tenant: string;
@@ -53,12 +68,13 @@ export interface TwitterProviderConfig {
 export type ProvidersConfig = {
   readonly apple: AppleProviderConfig;
   readonly github: GithubProviderConfig;
+  readonly google: GoogleProviderConfig;
   readonly azuread: MicrosoftProviderConfig;
   readonly entraid: MicrosoftProviderConfig;
   readonly workos: WorkosProviderConfig;
   readonly twitter: TwitterProviderConfig;
 } & {
-  readonly [P in Exclude<ProviderId, 'apple' | 'github' | 'azuread' | 'entraid' | 'workos' | 'twitter'>]: OAuthProviderConfig;
+  readonly [P in Exclude<ProviderId, 'apple' | 'github' | 'google' | 'azuread' | 'entraid' | 'workos' | 'twitter'>]: OAuthProviderConfig;
 };
 
 export interface RateLimitRule {

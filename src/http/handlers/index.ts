@@ -6,10 +6,12 @@ import { changeUserPassword } from './change-user-password.js';
 import { createPAT } from './create-pat.js';
 import { deanonymizeUser } from './deanonymize-user.js';
 import { getJWKs } from './get-jwks.js';
+import { getProviderTokens } from './get-provider-tokens.js';
 import { getUser } from './get-user.js';
 import { getVersion } from './get-version.js';
 import { healthCheckGet } from './health-check-get.js';
 import { healthCheckHead } from './health-check-head.js';
+import { refreshProviderToken } from './refresh-provider-token.js';
 import { refreshToken } from './refresh-token.js';
 import { sendPasswordResetEmail } from './send-password-reset-email.js';
 import { sendVerificationEmail } from './send-verification-email.js';
@@ -19,6 +21,9 @@ import { signInOTPEmail } from './sign-in-otp-email.js';
 import { signInPasswordlessEmail } from './sign-in-passwordless-email.js';
 import { signInPAT } from './sign-in-pat.js';
 import { signInPasswordlessSms } from './sign-in-passwordless-sms.js';
+import { signInProvider } from './sign-in-provider.js';
+import { signInProviderCallback } from './sign-in-provider-callback.js';
+import { signInProviderCallbackPost } from './sign-in-provider-callback-post.js';
 import { signOut } from './sign-out.js';
 import { signUpEmailPassword } from './sign-up-email-password.js';
 import { tokenExchange } from './token-exchange.js';
@@ -46,10 +51,12 @@ export const handlers: HandlerTable = {
   createPAT,
   deanonymizeUser,
   getJWKs,
+  getProviderTokens,
   getUser,
   getVersion,
   healthCheckGet,
   healthCheckHead,
+  refreshProviderToken,
   refreshToken,
   sendPasswordResetEmail,
   sendVerificationEmail,
@@ -57,6 +64,9 @@ export const handlers: HandlerTable = {
   signInEmailPassword,
   signInOTPEmail,
   signInPAT,
+  signInProvider,
+  signInProviderCallback,
+  signInProviderCallbackPost,
   signInPasswordlessEmail,
   signInPasswordlessSms,
   signOut,
