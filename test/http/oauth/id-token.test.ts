@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nonceHashOf } from '../../../src/adapters/oauth/id-token.js';
-import { expectContract, expectError, startTestApp, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
+import { capturingLogger, expectContract, expectError, startTestApp, uniqueEmail, type ApiResponse, type TestApp } from '../../support/app.js';
 import { emptyBodies, expectRefused, formMistakes, REQUEST_ERROR } from '../../support/bad-input.js';
 import { insertPasswordUser, userRow } from '../../support/email-password.js';
 import { AUDIENCES, startIdTokenIssuer, type IdTokenClaims, type IdTokenIssuer } from '../../support/id-token-issuer.js';
 
 let issuer: IdTokenIssuer;
-let t: TestApp;
+let t: Awaited<ReturnType<typeof startTestApp>>;
 let counter = 0;
 const subject = () => `idt-${Date.now()}-${(counter += 1)}`;
 
@@ -208,7 +208,7 @@ describe('POST /signin/idtoken: gates', () => {
   let gated: TestApp;
   beforeAll(async () => {
     const { AUTH_PROVIDER_APPLE_AUDIENCE: _disabled, ...googleOnly } = issuer.env;
-    gated = await startTestApp({ env: { ...googleOnly, AUTH_DISABLE_SIGNUP: 'true', AUTH_ACCESS_CONTROL_BLOCKED_EMAIL_DOMAINS: 'blocked.example' } });
+    gated = await startTestApp({ database: t.database, env: { ...googleOnly, AUTH_DISABLE_SIGNUP: 'true', AUTH_ACCESS_CONTROL_BLOCKED_EMAIL_DOMAINS: 'blocked.example' } });
   });
   afterAll(async () => {
     await gated?.close();
@@ -226,5 +226,22 @@ describe('POST /signin/idtoken: gates', () => {
   it("checks the token's address against the block list on every call", async () => {
     const res = await signIn({ provider: 'google', idToken: await googleToken({ email: `x-${subject()}@blocked.example` }) }, gated);
     expectError(res, 401, 'invalid-email-password');
+  });
+});
+
+describe('POST /signin/idtoken: an unreachable key set', () => {
+  let broken: TestApp;
+  const logger = capturingLogger('warn');
+  beforeAll(async () => {
+    // Port 1 on this machine refuses connections: the provider's JWKS cannot be fetched.
+    broken = await startTestApp({ database: t.database, log: logger.log, env: { ...issuer.env, AUTH_PROVIDER_GOOGLE_JWKS_URL: 'http://127.0.0.1:1/jwks' } });
+  });
+  afterAll(async () => {
+    await broken?.close();
+  });
+
+  it('answers invalid-request, not 500, and logs the failure as ours', async () => {
+    expectError(await signIn({ provider: 'google', idToken: await googleToken() }, broken), 400, 'invalid-request');
+    expect(logger.lines.some((line) => line.includes('"level":50') && line.includes('id token could not be checked'))).toBe(true);
   });
 });
