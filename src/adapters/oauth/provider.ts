@@ -78,6 +78,11 @@ export interface FlowSecrets {
 export interface OAuthProvider {
   readonly id: ProviderId;
   readonly protocol: 'oauth2' | 'oauth1';
+  /**
+   * The provider POSTs the callback from its own site (`response_mode=form_post`, Apple): the
+   * browser-binding cookie must then be `SameSite=None; Secure` to come along.
+   */
+  readonly usesFormPost?: boolean;
   /** The URL of the provider's authorization page (OAuth 1.0a may call the provider first). */
   authorizationUrl(start: AuthorizationStart): Promise<URL>;
   /** Code (or OAuth 1.0a verifier) → tokens. Throws `ProviderExchangeError`. */

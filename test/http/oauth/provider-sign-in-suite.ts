@@ -175,6 +175,16 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
     });
 
     describe('state', () => {
+      it('binds the flow to the browser with an HttpOnly, SameSite=Lax cookie scoped to the callback', async () => {
+        const { response } = await startSignIn(t, provider, {});
+        const [cookie] = response.headers.getSetCookie();
+        expect(cookie).toMatch(/^latchkey-oauth-[0-9a-f-]{36}=[A-Za-z0-9_-]{43}; /);
+        expect(cookie).toContain(`Path=/signin/provider/${provider}/callback`);
+        expect(cookie).toContain('Max-Age=600');
+        expect(cookie).toContain('HttpOnly');
+        expect(cookie).toContain('SameSite=Lax');
+      });
+
       it('works once: a replayed callback is refused with invalid-state and provider_state', async () => {
         const start = await startSignIn(t, provider, { redirectTo: R });
         const callback = await authorizeAtProvider(t, start.location);
