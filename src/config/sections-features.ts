@@ -77,6 +77,8 @@ function buildApple(r: Reader): AppleProviderConfig {
     teamId: r.get('AUTH_PROVIDER_APPLE_TEAM_ID'),
     keyId: r.get('AUTH_PROVIDER_APPLE_KEY_ID'),
     privateKeyPem: applePrivateKeyPem(r.get('AUTH_PROVIDER_APPLE_PRIVATE_KEY')),
+    issuer: r.get('AUTH_PROVIDER_APPLE_ISSUER'),
+    jwksUrl: r.get('AUTH_PROVIDER_APPLE_JWKS_URL'),
   };
   // The reference signs the Apple client secret at start-up and exits when it cannot.
   if (apple.enabled) {

@@ -160,6 +160,8 @@ export const PROVIDER_SETTINGS = [
       'EC P-256 private key as PEM (literal \\n sequences become newlines) or base64 of the PEM, used to sign the client secret.',
   },
   scope('APPLE', 'apple', 'Apple', 'OAuth: Apple', ['name', 'email']),
+  endpoint('APPLE', 'apple', 'Apple', 'OAuth: Apple', 'ISSUER', 'https://appleid.apple.com'),
+  endpoint('APPLE', 'apple', 'Apple', 'OAuth: Apple', 'JWKS_URL', 'https://appleid.apple.com/auth/keys'),
 
   ...standard('AZUREAD', 'azuread', 'Azure AD', 'OAuth: Azure AD', ['email', 'profile', 'openid', 'offline_access']),
   tenant('AZUREAD', 'azuread', 'Tenant in the login.microsoftonline.com v1 endpoints (Azure AD is deprecated in favour of Entra ID).', 'OAuth: Azure AD'),

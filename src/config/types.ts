@@ -20,6 +20,8 @@ export interface OAuthProviderConfig {
 }
 
 export interface AppleProviderConfig extends OAuthProviderConfig {
+  readonly issuer: string;
+  readonly jwksUrl: string;
   readonly teamId: string;
   readonly keyId: string;
   /** AUTH_PROVIDER_APPLE_PRIVATE_KEY as PEM text (`\n` sequences and base64 already decoded). */

@@ -1,6 +1,6 @@
 import type { Queryable } from './db.js';
 
-/** One started provider sign-in (latchkey.oauth_states, migration latchkey/00002). */
+/** One started provider sign-in (latchkey.oauth_states, migration latchkey/00005). */
 export interface NewOAuthState {
   id: string;
   providerId: string;

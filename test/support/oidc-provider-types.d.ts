@@ -7,11 +7,24 @@ declare module 'oidc-provider' {
     save(): Promise<string>;
   }
 
+  interface OidcClient {
+    readonly clientId: string;
+  }
+
+  interface IdToken {
+    scope: string;
+    set(claim: string, value: unknown): void;
+    issue(options: { use: 'idtoken' }): Promise<string>;
+  }
+
   export default class Provider {
     constructor(issuer: string, configuration: unknown);
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; params: Record<string, unknown> }>;
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: unknown, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
     Grant: new (init: { accountId: string; clientId: string }) => Grant;
+    /** Used by test/support/id-token-issuer.ts to mint ID tokens directly. */
+    Client: { find(clientId: string): Promise<OidcClient | undefined> };
+    IdToken: new (claims: Record<string, unknown>, options: { client: OidcClient }) => IdToken;
   }
 }

@@ -11,12 +11,14 @@ import { getUser } from './get-user.js';
 import { getVersion } from './get-version.js';
 import { healthCheckGet } from './health-check-get.js';
 import { healthCheckHead } from './health-check-head.js';
+import { linkIdToken } from './link-id-token.js';
 import { refreshProviderToken } from './refresh-provider-token.js';
 import { refreshToken } from './refresh-token.js';
 import { sendPasswordResetEmail } from './send-password-reset-email.js';
 import { sendVerificationEmail } from './send-verification-email.js';
 import { signInAnonymous } from './sign-in-anonymous.js';
 import { signInEmailPassword } from './sign-in-email-password.js';
+import { signInIdToken } from './sign-in-id-token.js';
 import { signInOTPEmail } from './sign-in-otp-email.js';
 import { signInPasswordlessEmail } from './sign-in-passwordless-email.js';
 import { signInPAT } from './sign-in-pat.js';
@@ -56,12 +58,14 @@ export const handlers: HandlerTable = {
   getVersion,
   healthCheckGet,
   healthCheckHead,
+  linkIdToken,
   refreshProviderToken,
   refreshToken,
   sendPasswordResetEmail,
   sendVerificationEmail,
   signInAnonymous,
   signInEmailPassword,
+  signInIdToken,
   signInOTPEmail,
   signInPAT,
   signInProvider,
