@@ -18,6 +18,12 @@ export interface ProviderSuite {
   account: (n: number, email: string, claim: unknown) => FakeAccount;
   /** The fake's profile route to break for the profile-failure case. */
   profileRoute: string;
+  /** Whether we send the provider a PKCE challenge of our own (default true). */
+  usesPkce?: boolean;
+  /** Whether its verified claim may link an existing account (email-trust.ts; default true). */
+  isEmailTrusted?: boolean;
+  /** Whether it gives an e-mail address at all (default true; Strava never does). */
+  hasEmail?: boolean;
 }
 
 let counter = 0;
@@ -26,6 +32,7 @@ const freshEmail = (tag: string) => `${tag}-${Date.now()}-${(counter += 1)}@exam
 
 export function describeProviderSignIn(suite: ProviderSuite): void {
   const { provider } = suite;
+  const { usesPkce = true, isEmailTrusted = true, hasEmail = true } = suite;
   describe(`sign-in with ${provider}`, () => {
     let t: TestApp;
     let setup: FakeProviderSetup;
@@ -55,7 +62,9 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expect(refreshToken).toMatch(/^[0-9a-f-]{36}$/);
       const refreshed = await t.request('POST', '/token', { body: { refreshToken } });
       expect(refreshed.status).toBe(200);
-      expect(refreshed.body.user).toMatchObject({ email, emailVerified: true, displayName: 'Chosen Name', locale: 'fr' });
+      expect(refreshed.body.user).toMatchObject({ emailVerified: hasEmail, displayName: 'Chosen Name', locale: 'fr' });
+      // A user without an address has no `email` in the user object.
+      expect(refreshed.body.user.email).toBe(hasEmail ? email : undefined);
       const link = await userIdOfLink(setup.fake.account.sub);
       expect(link?.user_id).toBe(refreshed.body.user.id);
       // The provider session is stored sealed, never in clear.
@@ -105,10 +114,15 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expectContract('tokenExchange', exchanged);
     });
 
-    it('sends the provider a PKCE challenge of its own', async () => {
+    it.runIf(usesPkce)('sends the provider a PKCE challenge of its own', async () => {
       const { location } = await startSignIn(t, provider, {});
       expect(location.searchParams.get('code_challenge_method')).toBe('S256');
       expect(location.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    });
+
+    it.runIf(!usesPkce)('sends the provider no PKCE challenge, as it does not support one', async () => {
+      const { location } = await startSignIn(t, provider, {});
+      expect(location.searchParams.has('code_challenge')).toBe(false);
     });
 
     it("reports the provider's error to the client URL with the provider's values and the app state", async () => {
@@ -215,7 +229,7 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       });
     });
 
-    describe('linking an existing account by e-mail', () => {
+    describe.runIf(hasEmail)('linking an existing account by e-mail', () => {
       async function existingUser(emailVerified: boolean): Promise<{ id: string; email: string }> {
         const email = freshEmail('existing');
         const user = await createSignedInUser(t, { email });
@@ -223,13 +237,21 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
         return { id: user.id, email };
       }
 
-      it('links when the provider asserts the address verified by a trusted claim and the account is verified', async () => {
+      it.runIf(isEmailTrusted)('links when the provider asserts the address verified by a trusted claim and the account is verified', async () => {
         const user = await existingUser(true);
         setup.fake.account = suite.account(nextId(), user.email, true);
         const { final } = await signInWithProvider(t, provider, { redirectTo: R });
         const session = await t.request('POST', '/token', { body: { refreshToken: final.searchParams.get('refreshToken') } });
         expect(session.body.user.id).toBe(user.id);
         expect((await userIdOfLink(setup.fake.account.sub))?.user_id).toBe(user.id);
+      });
+
+      it.runIf(!isEmailTrusted)('refuses with email-already-in-use even when the provider calls the address verified: its claim is not trusted', async () => {
+        const user = await existingUser(true);
+        setup.fake.account = suite.account(nextId(), user.email, true);
+        const { final } = await signInWithProvider(t, provider, { redirectTo: R });
+        expect(final.searchParams.get('error')).toBe('email-already-in-use');
+        expect(await userIdOfLink(setup.fake.account.sub)).toBeUndefined();
       });
 
       it.each([
