@@ -72,6 +72,31 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expect(link?.access_token).not.toContain(setup.fake.issued.at(-1)!.accessToken);
     });
 
+    it('signs a new user with an unverified provider address up without a session, and mails the verification link', async () => {
+      const email = freshEmail('unverified');
+      setup.fake.account = suite.account(nextId(), email, false);
+      const { final } = await signInWithProvider(t, provider, { redirectTo: R });
+      expect(final.toString()).toBe(R);
+      const mail = t.mailbox.last(email);
+      expect(mail.template).toBe('email-verify');
+      expect(mail.ticket).toMatch(/^verifyEmail:/);
+      const row = await t.db.query<{ email_verified: boolean }>('SELECT email_verified FROM auth.users WHERE email = $1', [email]);
+      expect(row.rows[0]?.email_verified).toBe(false);
+    });
+
+    it('accepts the callback as a form post (response_mode=form_post)', async () => {
+      const start = await startSignIn(t, provider, { redirectTo: R });
+      const callback = await authorizeAtProvider(t, start.location);
+      const response = await fetch(`${callback.origin}${callback.pathname}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...start.jar.header() },
+        body: callback.searchParams.toString(),
+      });
+      expect(response.status).toBe(302);
+      expect(new URL(response.headers.get('location')!).searchParams.get('refreshToken')).not.toBeNull();
+    });
+
     it('signs a returning user in to the same account', async () => {
       const first = await signInWithProvider(t, provider, {});
       const second = await signInWithProvider(t, provider, {});
@@ -95,6 +120,24 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       const user = await createSignedInUser(t, { email: freshEmail('taken') });
       const { final } = await signInWithProvider(t, provider, { connect: user.session.accessToken, redirectTo: R });
       expect(final.searchParams.get('error')).toBe('provider-account-already-linked');
+    });
+
+    it('redirects with disabled-endpoint for a provider that is not enabled, and refuses unknown names and bad metadata as JSON', async () => {
+      const disabled = provider === 'github' ? 'google' : 'github';
+      const { location } = await startSignIn(t, disabled, { redirectTo: R, state: 'x' });
+      expect(location.origin + location.pathname).toBe(R);
+      expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: 'disabled-endpoint', state: 'x' });
+      expect((await t.request('GET', '/signin/provider/myspace')).status).toBe(400);
+      const badMetadata = await t.request('GET', `/signin/provider/${provider}?metadata=${encodeURIComponent('[1]')}`);
+      expect(badMetadata.status).toBe(400);
+      expect(badMetadata.body.error).toBe('invalid-request');
+      expect((await t.request('GET', `/signin/provider/${provider}/callback`)).status).toBe(400);
+    });
+
+    it('creates the user with the requested roles and metadata', async () => {
+      const { final } = await signInWithProvider(t, provider, { allowedRoles: 'user,me', defaultRole: 'me', metadata: JSON.stringify({ plan: 'pro' }) });
+      const session = await t.request('POST', '/token', { body: { refreshToken: final.searchParams.get('refreshToken') } });
+      expect(session.body.user).toMatchObject({ defaultRole: 'me', roles: expect.arrayContaining(['user', 'me']), metadata: { plan: 'pro' } });
     });
 
     it('refuses an invalid connect token at the start', async () => {
