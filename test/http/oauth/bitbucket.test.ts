@@ -7,4 +7,5 @@ describeProviderSignIn({
   account: (n, email, claim) => socialAccount(`{${n}-0000-4000-8000-000000000000}`, email, claim),
   profileRoute: '/2.0/user',
   usesPkce: false,
+  isAddressAlwaysVerified: true,
 });

@@ -6,4 +6,5 @@ describeProviderSignIn({
   startFake: startFakeDiscord,
   account: (n, email, claim) => socialAccount(String(n), email, claim),
   profileRoute: '/api/users/@me',
+  isAddressAlwaysVerified: true,
 });

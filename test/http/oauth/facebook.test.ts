@@ -8,4 +8,5 @@ describeProviderSignIn({
   profileRoute: '/me',
   usesPkce: false,
   isEmailTrusted: false,
+  isAddressAlwaysVerified: true,
 });

@@ -7,4 +7,5 @@ describeProviderSignIn({
   account: (n, email, claim) => socialAccount(String(n), email, claim),
   profileRoute: '/gitlab/api/v4/user',
   isEmailTrusted: false,
+  isAddressAlwaysVerified: true,
 });

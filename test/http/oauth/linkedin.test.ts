@@ -7,4 +7,5 @@ describeProviderSignIn({
   account: (n, email, claim) => socialAccount(`li-${n}`, email, claim),
   profileRoute: '/v2/userinfo',
   usesPkce: false,
+  isAddressAlwaysVerified: true,
 });

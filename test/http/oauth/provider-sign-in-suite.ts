@@ -24,6 +24,11 @@ export interface ProviderSuite {
   isEmailTrusted?: boolean;
   /** Whether it gives an e-mail address at all (default true; Strava never does). */
   hasEmail?: boolean;
+  /**
+   * The reference's "EV = non-empty" rule (PROVIDERS.md §6.17): a new user's address counts as
+   * verified whatever the provider's claim says (default false: the claim decides).
+   */
+  isAddressAlwaysVerified?: boolean;
 }
 
 let counter = 0;
@@ -32,7 +37,7 @@ const freshEmail = (tag: string) => `${tag}-${Date.now()}-${(counter += 1)}@exam
 
 export function describeProviderSignIn(suite: ProviderSuite): void {
   const { provider } = suite;
-  const { usesPkce = true, isEmailTrusted = true, hasEmail = true } = suite;
+  const { usesPkce = true, isEmailTrusted = true, hasEmail = true, isAddressAlwaysVerified = false } = suite;
   describe(`sign-in with ${provider}`, () => {
     let t: TestApp;
     let setup: FakeProviderSetup;
@@ -72,7 +77,17 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expect(link?.access_token).not.toContain(setup.fake.issued.at(-1)!.accessToken);
     });
 
-    it('signs a new user with an unverified provider address up without a session, and mails the verification link', async () => {
+    it.runIf(hasEmail && isAddressAlwaysVerified)('signs a new user up with a session and a verified address even when the provider says unverified (EV = non-empty)', async () => {
+      const email = freshEmail('ev');
+      setup.fake.account = suite.account(nextId(), email, false);
+      const { final } = await signInWithProvider(t, provider, { redirectTo: R });
+      expect(final.searchParams.get('refreshToken')).not.toBeNull();
+      const row = await t.db.query<{ email_verified: boolean }>('SELECT email_verified FROM auth.users WHERE email = $1', [email]);
+      expect(row.rows[0]?.email_verified).toBe(true);
+      expect(t.mailbox.to(email)).toHaveLength(0);
+    });
+
+    it.runIf(hasEmail && !isAddressAlwaysVerified)('signs a new user with an unverified provider address up without a session, and mails the verification link', async () => {
       const email = freshEmail('unverified');
       setup.fake.account = suite.account(nextId(), email, false);
       const { final } = await signInWithProvider(t, provider, { redirectTo: R });

@@ -7,4 +7,5 @@ describeProviderSignIn({
   account: (n, email, claim) => socialAccount(`sp${n}`, email, claim),
   profileRoute: '/v1/me',
   isEmailTrusted: false,
+  isAddressAlwaysVerified: true,
 });

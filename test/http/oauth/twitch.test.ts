@@ -8,4 +8,5 @@ describeProviderSignIn({
   profileRoute: '/helix/users',
   usesPkce: false,
   isEmailTrusted: false,
+  isAddressAlwaysVerified: true,
 });

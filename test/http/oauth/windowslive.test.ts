@@ -8,4 +8,5 @@ describeProviderSignIn({
   profileRoute: '/v5.0/me',
   usesPkce: false,
   isEmailTrusted: false,
+  isAddressAlwaysVerified: true,
 });
