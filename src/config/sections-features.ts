@@ -6,7 +6,7 @@ import { createPrivateKey } from 'node:crypto';
 import { withoutEmpty } from './parse.js';
 import type { Reader } from './reader.js';
 import type { SettingEnv } from './settings.js';
-import type { AppleProviderConfig, Config, DatabaseConfig, OAuthProviderConfig, RateLimitRule } from './types.js';
+import type { AppleProviderConfig, Config, DatabaseConfig, EndpointProviderConfig, OAuthProviderConfig, RateLimitRule } from './types.js';
 import { goUrlHostname } from './url.js';
 
 type Section<K extends keyof Config> = Config[K];
@@ -40,6 +40,16 @@ function standard(r: Reader, token: Exclude<StandardToken, 'WORKOS'>): OAuthProv
     clientId: r.get(`AUTH_PROVIDER_${token}_CLIENT_ID`),
     clientSecret: r.get(`AUTH_PROVIDER_${token}_CLIENT_SECRET`),
     scopes: scopesOf(r, `AUTH_PROVIDER_${token}_SCOPE`),
+  };
+}
+
+/** A standard provider plus its three endpoint settings (defaults: the reference's URLs). */
+function withEndpoints(r: Reader, token: 'BITBUCKET' | 'DISCORD' | 'FACEBOOK' | 'GITLAB' | 'LINKEDIN' | 'SPOTIFY' | 'STRAVA' | 'TWITCH' | 'WINDOWS_LIVE'): EndpointProviderConfig {
+  return {
+    ...standard(r, token),
+    authorizationUrl: r.get(`AUTH_PROVIDER_${token}_AUTHORIZATION_URL`),
+    tokenUrl: r.get(`AUTH_PROVIDER_${token}_TOKEN_URL`),
+    userProfileUrl: r.get(`AUTH_PROVIDER_${token}_USER_PROFILE_URL`),
   };
 }
 
@@ -93,17 +103,17 @@ export function buildProviders(r: Reader): Section<'providers'> {
   return {
     apple: buildApple(r),
     azuread: { ...standard(r, 'AZUREAD'), tenant: r.get('AUTH_PROVIDER_AZUREAD_TENANT') },
-    bitbucket: standard(r, 'BITBUCKET'),
-    discord: standard(r, 'DISCORD'),
+    bitbucket: withEndpoints(r, 'BITBUCKET'),
+    discord: withEndpoints(r, 'DISCORD'),
     entraid: { ...standard(r, 'ENTRAID'), tenant: r.get('AUTH_PROVIDER_ENTRAID_TENANT') },
-    facebook: standard(r, 'FACEBOOK'),
+    facebook: withEndpoints(r, 'FACEBOOK'),
     github: {
       ...standard(r, 'GITHUB'),
       authorizationUrl: r.get('AUTH_PROVIDER_GITHUB_AUTHORIZATION_URL'),
       tokenUrl: r.get('AUTH_PROVIDER_GITHUB_TOKEN_URL'),
       userProfileUrl: r.get('AUTH_PROVIDER_GITHUB_USER_PROFILE_URL'),
     },
-    gitlab: standard(r, 'GITLAB'),
+    gitlab: withEndpoints(r, 'GITLAB'),
     google: {
       ...standard(r, 'GOOGLE'),
       authorizationUrl: r.get('AUTH_PROVIDER_GOOGLE_AUTHORIZATION_URL'),
@@ -112,16 +122,16 @@ export function buildProviders(r: Reader): Section<'providers'> {
       issuer: r.get('AUTH_PROVIDER_GOOGLE_ISSUER'),
       jwksUrl: r.get('AUTH_PROVIDER_GOOGLE_JWKS_URL'),
     },
-    linkedin: standard(r, 'LINKEDIN'),
-    spotify: standard(r, 'SPOTIFY'),
-    strava: standard(r, 'STRAVA'),
-    twitch: standard(r, 'TWITCH'),
+    linkedin: { ...withEndpoints(r, 'LINKEDIN'), issuer: r.get('AUTH_PROVIDER_LINKEDIN_ISSUER') },
+    spotify: withEndpoints(r, 'SPOTIFY'),
+    strava: withEndpoints(r, 'STRAVA'),
+    twitch: withEndpoints(r, 'TWITCH'),
     twitter: {
       enabled: r.get('AUTH_PROVIDER_TWITTER_ENABLED'),
       consumerKey: r.get('AUTH_PROVIDER_TWITTER_CONSUMER_KEY'),
       consumerSecret: r.get('AUTH_PROVIDER_TWITTER_CONSUMER_SECRET'),
     },
-    windowslive: standard(r, 'WINDOWS_LIVE'),
+    windowslive: withEndpoints(r, 'WINDOWS_LIVE'),
     workos: {
       enabled: r.get('AUTH_PROVIDER_WORKOS_ENABLED'),
       clientId: r.get('AUTH_PROVIDER_WORKOS_CLIENT_ID'),

@@ -166,7 +166,13 @@ export const PROVIDER_SETTINGS = [
   ...standard('AZUREAD', 'azuread', 'Azure AD', 'OAuth: Azure AD', ['email', 'profile', 'openid', 'offline_access']),
   tenant('AZUREAD', 'azuread', 'Tenant in the login.microsoftonline.com v1 endpoints (Azure AD is deprecated in favour of Entra ID).', 'OAuth: Azure AD'),
   ...standard('BITBUCKET', 'bitbucket', 'Bitbucket', 'OAuth: Bitbucket', ['account']),
+  endpoint('BITBUCKET', 'bitbucket', 'Bitbucket', 'OAuth: Bitbucket', 'AUTHORIZATION_URL', 'https://bitbucket.org/site/oauth2/authorize'),
+  endpoint('BITBUCKET', 'bitbucket', 'Bitbucket', 'OAuth: Bitbucket', 'TOKEN_URL', 'https://bitbucket.org/site/oauth2/access_token'),
+  endpoint('BITBUCKET', 'bitbucket', 'Bitbucket', 'OAuth: Bitbucket', 'USER_PROFILE_URL', 'https://api.bitbucket.org/2.0/user'),
   ...standard('DISCORD', 'discord', 'Discord', 'OAuth: Discord', ['identify', 'email']),
+  endpoint('DISCORD', 'discord', 'Discord', 'OAuth: Discord', 'AUTHORIZATION_URL', 'https://discord.com/api/oauth2/authorize'),
+  endpoint('DISCORD', 'discord', 'Discord', 'OAuth: Discord', 'TOKEN_URL', 'https://discord.com/api/oauth2/token'),
+  endpoint('DISCORD', 'discord', 'Discord', 'OAuth: Discord', 'USER_PROFILE_URL', 'https://discord.com/api/users/@me'),
   ...standard('ENTRAID', 'entraid', 'Microsoft Entra ID', 'OAuth: Entra ID', [
     'email',
     'profile',
@@ -175,6 +181,9 @@ export const PROVIDER_SETTINGS = [
   ]),
   tenant('ENTRAID', 'entraid', 'Tenant in the login.microsoftonline.com v2.0 endpoints.', 'OAuth: Entra ID'),
   ...standard('FACEBOOK', 'facebook', 'Facebook', 'OAuth: Facebook', ['email']),
+  endpoint('FACEBOOK', 'facebook', 'Facebook', 'OAuth: Facebook', 'AUTHORIZATION_URL', 'https://www.facebook.com/v22.0/dialog/oauth'),
+  endpoint('FACEBOOK', 'facebook', 'Facebook', 'OAuth: Facebook', 'TOKEN_URL', 'https://graph.facebook.com/v22.0/oauth/access_token'),
+  endpoint('FACEBOOK', 'facebook', 'Facebook', 'OAuth: Facebook', 'USER_PROFILE_URL', 'https://graph.facebook.com/me?fields=id,name,email,picture'),
 
   ...standard('GITHUB', 'github', 'GitHub', 'OAuth: GitHub', ['user:email']),
   {
@@ -203,6 +212,18 @@ export const PROVIDER_SETTINGS = [
   },
 
   ...standard('GITLAB', 'gitlab', 'GitLab', 'OAuth: GitLab', ['read_user']),
+  {
+    ...endpoint('GITLAB', 'gitlab', 'GitLab', 'OAuth: GitLab', 'AUTHORIZATION_URL', 'https://gitlab.com/oauth/authorize'),
+    description: 'GitLab authorization endpoint (opened in the browser); point it at a self-hosted GitLab instance, or a proxy or test double.',
+  },
+  {
+    ...endpoint('GITLAB', 'gitlab', 'GitLab', 'OAuth: GitLab', 'TOKEN_URL', 'https://gitlab.com/oauth/token'),
+    description: 'GitLab token endpoint; point it at a self-hosted GitLab instance, or a proxy or test double.',
+  },
+  {
+    ...endpoint('GITLAB', 'gitlab', 'GitLab', 'OAuth: GitLab', 'USER_PROFILE_URL', 'https://gitlab.com/api/v4/user'),
+    description: 'GitLab user API; point it at a self-hosted GitLab instance, or a proxy or test double.',
+  },
   ...standard('GOOGLE', 'google', 'Google', 'OAuth: Google', ['openid', 'email', 'profile']),
   endpoint('GOOGLE', 'google', 'Google', 'OAuth: Google', 'AUTHORIZATION_URL', 'https://accounts.google.com/o/oauth2/auth'),
   endpoint('GOOGLE', 'google', 'Google', 'OAuth: Google', 'TOKEN_URL', 'https://oauth2.googleapis.com/token'),
@@ -210,9 +231,22 @@ export const PROVIDER_SETTINGS = [
   endpoint('GOOGLE', 'google', 'Google', 'OAuth: Google', 'ISSUER', 'https://accounts.google.com'),
   endpoint('GOOGLE', 'google', 'Google', 'OAuth: Google', 'JWKS_URL', 'https://www.googleapis.com/oauth2/v3/certs'),
   ...standard('LINKEDIN', 'linkedin', 'LinkedIn', 'OAuth: LinkedIn', ['openid', 'profile', 'email']),
+  endpoint('LINKEDIN', 'linkedin', 'LinkedIn', 'OAuth: LinkedIn', 'AUTHORIZATION_URL', 'https://www.linkedin.com/oauth/v2/authorization'),
+  endpoint('LINKEDIN', 'linkedin', 'LinkedIn', 'OAuth: LinkedIn', 'TOKEN_URL', 'https://www.linkedin.com/oauth/v2/accessToken'),
+  endpoint('LINKEDIN', 'linkedin', 'LinkedIn', 'OAuth: LinkedIn', 'USER_PROFILE_URL', 'https://api.linkedin.com/v2/userinfo'),
+  endpoint('LINKEDIN', 'linkedin', 'LinkedIn', 'OAuth: LinkedIn', 'ISSUER', 'https://www.linkedin.com/oauth'),
   ...standard('SPOTIFY', 'spotify', 'Spotify', 'OAuth: Spotify', ['user-read-email', 'user-read-private']),
+  endpoint('SPOTIFY', 'spotify', 'Spotify', 'OAuth: Spotify', 'AUTHORIZATION_URL', 'https://accounts.spotify.com/authorize'),
+  endpoint('SPOTIFY', 'spotify', 'Spotify', 'OAuth: Spotify', 'TOKEN_URL', 'https://accounts.spotify.com/api/token'),
+  endpoint('SPOTIFY', 'spotify', 'Spotify', 'OAuth: Spotify', 'USER_PROFILE_URL', 'https://api.spotify.com/v1/me'),
   ...standard('STRAVA', 'strava', 'Strava', 'OAuth: Strava', ['profile:read_all']),
+  endpoint('STRAVA', 'strava', 'Strava', 'OAuth: Strava', 'AUTHORIZATION_URL', 'https://www.strava.com/api/v3/oauth/authorize'),
+  endpoint('STRAVA', 'strava', 'Strava', 'OAuth: Strava', 'TOKEN_URL', 'https://www.strava.com/api/v3/oauth/token'),
+  endpoint('STRAVA', 'strava', 'Strava', 'OAuth: Strava', 'USER_PROFILE_URL', 'https://www.strava.com/api/v3/athlete'),
   ...standard('TWITCH', 'twitch', 'Twitch', 'OAuth: Twitch', ['user:read:email']),
+  endpoint('TWITCH', 'twitch', 'Twitch', 'OAuth: Twitch', 'AUTHORIZATION_URL', 'https://id.twitch.tv/oauth2/authorize'),
+  endpoint('TWITCH', 'twitch', 'Twitch', 'OAuth: Twitch', 'TOKEN_URL', 'https://id.twitch.tv/oauth2/token'),
+  endpoint('TWITCH', 'twitch', 'Twitch', 'OAuth: Twitch', 'USER_PROFILE_URL', 'https://api.twitch.tv/helix/users'),
 
   enabled('TWITTER', 'twitter', 'Twitter', 'OAuth: Twitter'),
   {
@@ -234,6 +268,9 @@ export const PROVIDER_SETTINGS = [
   },
 
   ...standard('WINDOWS_LIVE', 'windowslive', 'Windows Live', 'OAuth: Windows Live', ['wl.basic', 'wl.emails']),
+  endpoint('WINDOWS_LIVE', 'windowslive', 'Windows Live', 'OAuth: Windows Live', 'AUTHORIZATION_URL', 'https://login.live.com/oauth20_authorize.srf'),
+  endpoint('WINDOWS_LIVE', 'windowslive', 'Windows Live', 'OAuth: Windows Live', 'TOKEN_URL', 'https://login.live.com/oauth20_token.srf'),
+  endpoint('WINDOWS_LIVE', 'windowslive', 'Windows Live', 'OAuth: Windows Live', 'USER_PROFILE_URL', 'https://apis.live.net/v5.0/me'),
 
   // WorkOS has no scope setting: AUTH_PROVIDER_WORKOS_SCOPE is not read (CONFIG.md §14.2).
   enabled('WORKOS', 'workos', 'WorkOS', 'OAuth: WorkOS'),

@@ -49,6 +49,16 @@ export interface OidcEndpointsConfig extends OAuthEndpointsConfig {
 
 export interface GoogleProviderConfig extends OAuthProviderConfig, OidcEndpointsConfig {}
 
+/** OAuth 2 providers whose three endpoints are settings (PROVIDERS.md §6.4–6.15). */
+export type EndpointProviderId = 'bitbucket' | 'discord' | 'facebook' | 'gitlab' | 'spotify' | 'strava' | 'twitch' | 'windowslive';
+
+export interface EndpointProviderConfig extends OAuthProviderConfig, OAuthEndpointsConfig {}
+
+/** LinkedIn also names the issuer of the ID token its token endpoint returns with the `openid` scope. */
+export interface LinkedinProviderConfig extends OAuthProviderConfig, OAuthEndpointsConfig {
+  readonly issuer: string;
+}
+
 export interface MicrosoftProviderConfig extends OAuthProviderConfig {
   /** AUTH_PROVIDER_AZUREAD_TENANT / AUTH_PROVIDER_ENTRAID_TENANT */
   readonly tenant: string;
@@ -75,8 +85,11 @@ export type ProvidersConfig = {
   readonly entraid: MicrosoftProviderConfig;
   readonly workos: WorkosProviderConfig;
   readonly twitter: TwitterProviderConfig;
+  readonly linkedin: LinkedinProviderConfig;
 } & {
-  readonly [P in Exclude<ProviderId, 'apple' | 'github' | 'google' | 'azuread' | 'entraid' | 'workos' | 'twitter'>]: OAuthProviderConfig;
+  readonly [P in EndpointProviderId]: EndpointProviderConfig;
+} & {
+  readonly [P in Exclude<ProviderId, 'apple' | 'github' | 'google' | 'azuread' | 'entraid' | 'workos' | 'twitter' | 'linkedin' | EndpointProviderId>]: OAuthProviderConfig;
 };
 
 export interface RateLimitRule {

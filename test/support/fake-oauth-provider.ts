@@ -20,7 +20,15 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 /** The person at the provider: free-form, each preset's routes read what they need. */
 export type FakeAccount = Record<string, unknown> & { sub: string };
 
-export type ProfileRoute = (account: FakeAccount, request: { accessToken: string; headers: IncomingMessage['headers'] }) => unknown;
+export type ProfileRoute = (account: FakeAccount, request: { accessToken: string; headers: IncomingMessage['headers']; query: URLSearchParams }) => unknown;
+
+/** A profile route's answer with a status other than 200 (e.g. a header the provider requires is missing). */
+export class FakeReply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
 
 export interface FakeProviderOptions {
   clientId?: string;
@@ -31,6 +39,8 @@ export interface FakeProviderOptions {
   profileRoutes: Record<string, ProfileRoute>;
   /** Sign an ID token (claims from `idTokenClaims`) into every token response. */
   oidc?: { idTokenClaims: (account: FakeAccount) => Record<string, unknown> };
+  /** Reshape successful token responses the way the provider writes them (e.g. Twitch's `scope` array). */
+  shapeTokenResponse?: (answer: Record<string, unknown>) => Record<string, unknown>;
   /** Expire access tokens after this many seconds (reported as `expires_in`). */
   expiresInSeconds?: number;
 }
@@ -138,7 +148,7 @@ export async function startFakeOAuthProvider(options: FakeProviderOptions): Prom
         .setExpirationTime(now + 300)
         .sign(keys.privateKey);
     }
-    return answer;
+    return options.shapeTokenResponse ? options.shapeTokenResponse(answer) : answer;
   }
 
   function authorize(url: URL, res: ServerResponse): void {
@@ -204,7 +214,8 @@ export async function startFakeOAuthProvider(options: FakeProviderOptions): Prom
     const accessToken = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
     const account = accessTokens.get(accessToken);
     if (!account) return send(res, 401, { message: 'Bad credentials' });
-    return send(res, 200, route(account, { accessToken, headers: req.headers }));
+    const answer = route(account, { accessToken, headers: req.headers, query: url.searchParams });
+    return answer instanceof FakeReply ? send(res, answer.status, answer.body) : send(res, 200, answer);
   }
 
   const server: Server = createServer((req, res) => {

@@ -16,6 +16,9 @@ export interface EmailTrustRule {
 export const EMAIL_TRUST: Partial<Record<ProviderId, EmailTrustRule>> = {
   github: { claim: '`verified` of the chosen entry of GET <profile URL>/emails', trustedValues: [true] },
   google: { claim: '`verified_email` (userinfo v2) or `email_verified` (OpenID userinfo)', trustedValues: [true] },
+  bitbucket: { claim: '`is_confirmed` of the chosen entry of GET <profile URL>/emails', trustedValues: [true] },
+  discord: { claim: '`verified` of GET /users/@me', trustedValues: [true] },
+  linkedin: { claim: '`email_verified` of the OpenID userinfo', trustedValues: [true] },
 };
 
 /** True when `provider` asserted `email` verified by a claim we trust for it. */

@@ -18,6 +18,7 @@ import {
   type ProviderProfile,
   type ProviderTokens,
 } from './provider.js';
+import type { TokenFetch } from './token-response.js';
 
 const TOKEN_TIMEOUT_MS = 10_000;
 const ID_TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
@@ -58,6 +59,8 @@ export interface OAuth2Spec {
   readonly specificParams?: readonly string[];
   /** Fixed extra authorization parameters (e.g. `approval_prompt=force`). */
   extraAuthorizationParams?(settings: OAuth2Settings): Record<string, string>;
+  /** The fetch of token requests, when the provider's token response needs mending (token-response.ts). */
+  readonly tokenFetch?: TokenFetch;
   /** Token response → normalized profile; throw `ProviderProfileError` on any failure. */
   fetchProfile(context: ProfileContext): Promise<ProviderProfile>;
 }
@@ -104,7 +107,11 @@ export function createOAuth2Provider(spec: OAuth2Spec, config: Config): OAuthPro
   const client: oauth.Client = { client_id: settings.clientId };
   // Built per request: oauth4webapi refuses an empty secret, which must fail the exchange, not start-up.
   const clientAuth = () => (spec.clientAuth === 'basic' ? oauth.ClientSecretBasic(settings.clientSecret) : oauth.ClientSecretPost(settings.clientSecret));
-  const requestOptions = () => ({ [oauth.allowInsecureRequests]: isLoopback(settings.tokenUrl), signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS) });
+  const requestOptions = () => ({
+    [oauth.allowInsecureRequests]: isLoopback(settings.tokenUrl),
+    signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+    ...(spec.tokenFetch ? { [oauth.customFetch]: spec.tokenFetch } : {}),
+  });
   let jwks: JWTVerifyGetKey | undefined;
 
   async function checkIdTokenSignature(idToken: string): Promise<void> {

@@ -77,7 +77,7 @@ describe('the e-mail trust table', () => {
     ['google', 'true', false],
     ['google', 'false', false],
     ['google', undefined, false],
-    ['discord', true, false],
+    ['spotify', true, false],
   ] as const)('%s with claim %j → trusted %s', (provider, claim, trusted) => {
     expect(isEmailVerificationTrusted(provider, 'a@example.com', claim)).toBe(trusted);
   });

@@ -4,17 +4,35 @@
  * reconfiguration (AUTH_ENABLE_CHANGE_ENV) simply yields new providers.
  */
 import type { Config, ProviderId } from '../../config/types.js';
+import { bitbucket } from './bitbucket.js';
+import { discord } from './discord.js';
+import { facebook } from './facebook.js';
 import { github } from './github.js';
+import { gitlab } from './gitlab.js';
 import { google } from './google.js';
+import { linkedin } from './linkedin.js';
 import { createOAuth2Provider, type OAuth2Spec } from './oauth2.js';
 import type { OAuthProvider, ProviderFactory } from './provider.js';
+import { spotify } from './spotify.js';
+import { strava } from './strava.js';
+import { twitch } from './twitch.js';
+import { windowslive } from './windowslive.js';
 
 const oauth2 = (spec: OAuth2Spec): ProviderFactory => (config) => createOAuth2Provider(spec, config);
 
 /** Implemented providers. Keep one line per provider, in alphabetical order. */
 export const PROVIDER_FACTORIES: Partial<Record<ProviderId, ProviderFactory>> = {
+  bitbucket: oauth2(bitbucket),
+  discord: oauth2(discord),
+  facebook: oauth2(facebook),
   github: oauth2(github),
+  gitlab: oauth2(gitlab),
   google: oauth2(google),
+  linkedin: oauth2(linkedin),
+  spotify: oauth2(spotify),
+  strava: oauth2(strava),
+  twitch: oauth2(twitch),
+  windowslive: oauth2(windowslive),
 };
 
 const cache = new WeakMap<Config, Map<ProviderId, OAuthProvider | null>>();

@@ -20,10 +20,17 @@ export interface ProviderSuite {
   account: (n: number, email: string, claim: unknown) => FakeAccount;
   /** The fake's profile route to break for the profile-failure case. */
   profileRoute: string;
-  /** The provider gets a PKCE challenge (default true). */
+  /** Whether we send the provider a PKCE challenge of our own (default true). */
   usesPkce?: boolean;
-  /** The reference reads the verified flag from the claim, not "any address is verified" (default true). */
-  isEmailVerifiedByClaim?: boolean;
+  /** Whether its verified claim may link an existing account (email-trust.ts; default true). */
+  isEmailTrusted?: boolean;
+  /** Whether it gives an e-mail address at all (default true; Strava never does). */
+  hasEmail?: boolean;
+  /**
+   * The reference's "EV = non-empty" rule (PROVIDERS.md §6.17): a new user's address counts as
+   * verified whatever the provider's claim says (default false: the claim decides).
+   */
+  isAddressAlwaysVerified?: boolean;
 }
 
 let counter = 0;
@@ -32,6 +39,7 @@ const freshEmail = (tag: string) => `${tag}-${Date.now()}-${(counter += 1)}@exam
 
 export function describeProviderSignIn(suite: ProviderSuite): void {
   const { provider } = suite;
+  const { usesPkce = true, isEmailTrusted = true, hasEmail = true, isAddressAlwaysVerified = false } = suite;
   describe(`sign-in with ${provider}`, () => {
     let t: TestApp;
     let setup: FakeProviderSetup;
@@ -61,7 +69,9 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expect(refreshToken).toMatch(/^[0-9a-f-]{36}$/);
       const refreshed = await t.request('POST', '/token', { body: { refreshToken } });
       expect(refreshed.status).toBe(200);
-      expect(refreshed.body.user).toMatchObject({ email, emailVerified: true, displayName: 'Chosen Name', locale: 'fr' });
+      expect(refreshed.body.user).toMatchObject({ emailVerified: hasEmail, displayName: 'Chosen Name', locale: 'fr' });
+      // A user without an address has no `email` in the user object.
+      expect(refreshed.body.user.email).toBe(hasEmail ? email : undefined);
       const link = await userIdOfLink(setup.fake.account.sub);
       expect(link?.user_id).toBe(refreshed.body.user.id);
       // The provider session is stored sealed, never in clear.
@@ -69,7 +79,17 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expect(link?.access_token).not.toContain(setup.fake.issued.at(-1)!.accessToken);
     });
 
-    it.runIf(suite.isEmailVerifiedByClaim ?? true)('signs a new user with an unverified provider address up without a session, and mails the verification link', async () => {
+    it.runIf(hasEmail && isAddressAlwaysVerified)('signs a new user up with a session and a verified address even when the provider says unverified (EV = non-empty)', async () => {
+      const email = freshEmail('ev');
+      setup.fake.account = suite.account(nextId(), email, false);
+      const { final } = await signInWithProvider(t, provider, { redirectTo: R });
+      expect(final.searchParams.get('refreshToken')).not.toBeNull();
+      const row = await t.db.query<{ email_verified: boolean }>('SELECT email_verified FROM auth.users WHERE email = $1', [email]);
+      expect(row.rows[0]?.email_verified).toBe(true);
+      expect(t.mailbox.to(email)).toHaveLength(0);
+    });
+
+    it.runIf(hasEmail && !isAddressAlwaysVerified)('signs a new user with an unverified provider address up without a session, and mails the verification link', async () => {
       const email = freshEmail('unverified');
       setup.fake.account = suite.account(nextId(), email, false);
       const { final } = await signInWithProvider(t, provider, { redirectTo: R });
@@ -154,10 +174,15 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expectContract('tokenExchange', exchanged);
     });
 
-    it.runIf(suite.usesPkce ?? true)('sends the provider a PKCE challenge of its own', async () => {
+    it.runIf(usesPkce)('sends the provider a PKCE challenge of its own', async () => {
       const { location } = await startSignIn(t, provider, {});
       expect(location.searchParams.get('code_challenge_method')).toBe('S256');
       expect(location.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    });
+
+    it.runIf(!usesPkce)('sends the provider no PKCE challenge, as it does not support one', async () => {
+      const { location } = await startSignIn(t, provider, {});
+      expect(location.searchParams.has('code_challenge')).toBe(false);
     });
 
     it("reports the provider's error to the client URL with the provider's values and the app state", async () => {
@@ -274,7 +299,7 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       });
     });
 
-    describe('linking an existing account by e-mail', () => {
+    describe.runIf(hasEmail)('linking an existing account by e-mail', () => {
       async function existingUser(emailVerified: boolean): Promise<{ id: string; email: string }> {
         const email = freshEmail('existing');
         const user = await createSignedInUser(t, { email });
@@ -282,13 +307,21 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
         return { id: user.id, email };
       }
 
-      it.runIf(EMAIL_TRUST[provider as ProviderId] !== undefined)('links when the provider asserts the address verified by a trusted claim and the account is verified', async () => {
+      it.runIf(isEmailTrusted)('links when the provider asserts the address verified by a trusted claim and the account is verified', async () => {
         const user = await existingUser(true);
         setup.fake.account = suite.account(nextId(), user.email, true);
         const { final } = await signInWithProvider(t, provider, { redirectTo: R });
         const session = await t.request('POST', '/token', { body: { refreshToken: final.searchParams.get('refreshToken') } });
         expect(session.body.user.id).toBe(user.id);
         expect((await userIdOfLink(setup.fake.account.sub))?.user_id).toBe(user.id);
+      });
+
+      it.runIf(!isEmailTrusted)('refuses with email-already-in-use even when the provider calls the address verified: its claim is not trusted', async () => {
+        const user = await existingUser(true);
+        setup.fake.account = suite.account(nextId(), user.email, true);
+        const { final } = await signInWithProvider(t, provider, { redirectTo: R });
+        expect(final.searchParams.get('error')).toBe('email-already-in-use');
+        expect(await userIdOfLink(setup.fake.account.sub)).toBeUndefined();
       });
 
       it.each([
