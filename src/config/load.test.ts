@@ -495,7 +495,7 @@ describe('the setting list', () => {
   it('declares every variable of CONFIG.md §22, the target additions and the Latchkey ones, once', () => {
     const names = settingsEnvNames();
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(151 + 9 + 11 + 5);
+    expect(names).toHaveLength(151 + 9 + 11 + 5 + 16);
     for (const name of ['POSTGRES_CONNECTION', 'HASURA_GRAPHQL_DATABASE_URL', 'AUTH_PROVIDER_WINDOWS_LIVE_SCOPE', 'AUTH_PROVIDER_TWITTER_CONSUMER_KEY', 'AUTH_ENCRYPTION_KEY', 'AUTH_RATE_LIMIT_OAUTH2_SERVER_INTERVAL', 'AUTH_DATA_DIR', 'AUTH_POSTMARK_API_URL']) {
       expect(names).toContain(name);
     }

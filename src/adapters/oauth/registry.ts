@@ -4,17 +4,26 @@
  * reconfiguration (AUTH_ENABLE_CHANGE_ENV) simply yields new providers.
  */
 import type { Config, ProviderId } from '../../config/types.js';
+import { createAppleProvider } from './apple.js';
 import { github } from './github.js';
 import { google } from './google.js';
+import { azuread, entraid } from './microsoft.js';
 import { createOAuth2Provider, type OAuth2Spec } from './oauth2.js';
 import type { OAuthProvider, ProviderFactory } from './provider.js';
+import { createTwitterProvider } from './twitter.js';
+import { createWorkosProvider } from './workos.js';
 
 const oauth2 = (spec: OAuth2Spec): ProviderFactory => (config) => createOAuth2Provider(spec, config);
 
 /** Implemented providers. Keep one line per provider, in alphabetical order. */
 export const PROVIDER_FACTORIES: Partial<Record<ProviderId, ProviderFactory>> = {
+  apple: (config) => createAppleProvider(config),
+  azuread: oauth2(azuread),
+  entraid: oauth2(entraid),
   github: oauth2(github),
   google: oauth2(google),
+  twitter: createTwitterProvider,
+  workos: createWorkosProvider,
 };
 
 const cache = new WeakMap<Config, Map<ProviderId, OAuthProvider | null>>();
