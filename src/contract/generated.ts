@@ -947,6 +947,106 @@ export const componentSchemas = {
         ]
       }
     }
+  },
+  "ProviderId": {
+    "type": "string",
+    "enum": [
+      "apple",
+      "github",
+      "google",
+      "linkedin",
+      "discord",
+      "spotify",
+      "twitch",
+      "gitlab",
+      "bitbucket",
+      "workos",
+      "azuread",
+      "entraid",
+      "strava",
+      "facebook",
+      "windowslive",
+      "twitter"
+    ],
+    "description": "An OAuth provider, as in `/signin/provider/{provider}`."
+  },
+  "ProviderCallbackForm": {
+    "type": "object",
+    "required": [
+      "state"
+    ],
+    "additionalProperties": true,
+    "properties": {
+      "state": {
+        "type": "string"
+      },
+      "code": {
+        "type": "string"
+      },
+      "id_token": {
+        "type": "string"
+      },
+      "iss": {
+        "type": "string"
+      },
+      "user": {
+        "type": "string",
+        "description": "Apple's first-consent `{\"name\":{\"firstName\",\"lastName\"}}` as JSON text."
+      },
+      "error": {
+        "type": "string"
+      },
+      "error_description": {
+        "type": "string"
+      },
+      "error_uri": {
+        "type": "string"
+      }
+    }
+  },
+  "ProviderSession": {
+    "type": "object",
+    "required": [
+      "accessToken",
+      "expiresIn",
+      "expiresAt"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "accessToken": {
+        "type": "string",
+        "description": "The provider's access token; `\"\"` when none is stored."
+      },
+      "expiresIn": {
+        "type": "integer",
+        "description": "Seconds the access token lived for when issued."
+      },
+      "expiresAt": {
+        "type": "string",
+        "format": "date-time",
+        "description": "When the access token expires."
+      },
+      "refreshToken": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "The provider's refresh token, when it gave one."
+      }
+    }
+  },
+  "RefreshProviderTokenRequest": {
+    "type": "object",
+    "required": [
+      "refreshToken"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "refreshToken": {
+        "type": "string",
+        "description": "A refresh token issued by the provider."
+      }
+    }
   }
 } as const;
 
@@ -1486,6 +1586,231 @@ export const OPERATIONS = {
       }
     }
   },
+  "signInProvider": {
+    "method": "GET",
+    "path": "/signin/provider/{provider}",
+    "tag": "oauth",
+    "security": "none",
+    "testOnly": false,
+    "body": null,
+    "query": {
+      "type": "object",
+      "properties": {
+        "allowedRoles": {
+          "type": "string"
+        },
+        "defaultRole": {
+          "type": "string"
+        },
+        "displayName": {
+          "$ref": "contract#/$defs/DisplayName"
+        },
+        "locale": {
+          "$ref": "contract#/$defs/Locale"
+        },
+        "metadata": {
+          "type": "string"
+        },
+        "redirectTo": {
+          "type": "string"
+        },
+        "connect": {
+          "type": "string"
+        },
+        "state": {
+          "type": "string"
+        },
+        "connection": {
+          "type": "string"
+        },
+        "organization": {
+          "type": "string"
+        },
+        "codeChallenge": {
+          "$ref": "contract#/$defs/CodeChallenge"
+        }
+      },
+      "required": [],
+      "additionalProperties": true
+    },
+    "params": {
+      "type": "object",
+      "properties": {
+        "provider": {
+          "$ref": "contract#/$defs/ProviderId"
+        }
+      },
+      "required": [
+        "provider"
+      ],
+      "additionalProperties": true
+    },
+    "responses": {
+      "400": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "signInProviderCallback": {
+    "method": "GET",
+    "path": "/signin/provider/{provider}/callback",
+    "tag": "oauth",
+    "security": "none",
+    "testOnly": false,
+    "body": null,
+    "query": {
+      "type": "object",
+      "properties": {
+        "state": {
+          "type": "string"
+        },
+        "code": {
+          "type": "string"
+        },
+        "id_token": {
+          "type": "string"
+        },
+        "iss": {
+          "type": "string"
+        },
+        "oauth_token": {
+          "type": "string"
+        },
+        "oauth_verifier": {
+          "type": "string"
+        },
+        "error": {
+          "type": "string"
+        },
+        "error_description": {
+          "type": "string"
+        },
+        "error_uri": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "state"
+      ],
+      "additionalProperties": true
+    },
+    "params": {
+      "type": "object",
+      "properties": {
+        "provider": {
+          "$ref": "contract#/$defs/ProviderId"
+        }
+      },
+      "required": [
+        "provider"
+      ],
+      "additionalProperties": true
+    },
+    "responses": {
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "signInProviderCallbackPost": {
+    "method": "POST",
+    "path": "/signin/provider/{provider}/callback",
+    "tag": "oauth",
+    "security": "none",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/x-www-form-urlencoded",
+      "schema": {
+        "$ref": "contract#/$defs/ProviderCallbackForm"
+      }
+    },
+    "query": null,
+    "params": {
+      "type": "object",
+      "properties": {
+        "provider": {
+          "$ref": "contract#/$defs/ProviderId"
+        }
+      },
+      "required": [
+        "provider"
+      ],
+      "additionalProperties": true
+    },
+    "responses": {
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "getProviderTokens": {
+    "method": "GET",
+    "path": "/signin/provider/{provider}/callback/tokens",
+    "tag": "oauth",
+    "security": "bearer",
+    "testOnly": false,
+    "body": null,
+    "query": null,
+    "params": {
+      "type": "object",
+      "properties": {
+        "provider": {
+          "$ref": "contract#/$defs/ProviderId"
+        }
+      },
+      "required": [
+        "provider"
+      ],
+      "additionalProperties": true
+    },
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/ProviderSession"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
+  "refreshProviderToken": {
+    "method": "POST",
+    "path": "/token/provider/{provider}",
+    "tag": "oauth",
+    "security": "bearer",
+    "testOnly": false,
+    "body": {
+      "required": true,
+      "mediaType": "application/json",
+      "schema": {
+        "$ref": "contract#/$defs/RefreshProviderTokenRequest"
+      }
+    },
+    "query": null,
+    "params": {
+      "type": "object",
+      "properties": {
+        "provider": {
+          "$ref": "contract#/$defs/ProviderId"
+        }
+      },
+      "required": [
+        "provider"
+      ],
+      "additionalProperties": true
+    },
+    "responses": {
+      "200": {
+        "$ref": "contract#/$defs/ProviderSession"
+      },
+      "default": {
+        "$ref": "contract#/$defs/ErrorResponse"
+      }
+    }
+  },
   "changeEnv": {
     "method": "POST",
     "path": "/change-env",
@@ -1516,7 +1841,7 @@ export const OPERATIONS = {
 } as const;
 
 export type OperationId = keyof typeof OPERATIONS;
-export const OPERATION_IDS = ["changeEnv","changeUserEmail","changeUserPassword","createPAT","deanonymizeUser","getJWKs","getUser","getVersion","healthCheckGet","healthCheckHead","refreshToken","sendPasswordResetEmail","sendVerificationEmail","signInAnonymous","signInEmailPassword","signInOTPEmail","signInPAT","signInPasswordlessEmail","signOut","signUpEmailPassword","tokenExchange","verifySignInOTPEmail","verifyTicket","verifyToken"] as const satisfies readonly OperationId[];
+export const OPERATION_IDS = ["changeEnv","changeUserEmail","changeUserPassword","createPAT","deanonymizeUser","getJWKs","getProviderTokens","getUser","getVersion","healthCheckGet","healthCheckHead","refreshProviderToken","refreshToken","sendPasswordResetEmail","sendVerificationEmail","signInAnonymous","signInEmailPassword","signInOTPEmail","signInPAT","signInPasswordlessEmail","signInProvider","signInProviderCallback","signInProviderCallbackPost","signOut","signUpEmailPassword","tokenExchange","verifySignInOTPEmail","verifyTicket","verifyToken"] as const satisfies readonly OperationId[];
 
 // ---- TypeScript types generated by openapi-typescript ----
 export interface paths {
@@ -1964,6 +2289,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/signin/provider/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start signing in with an OAuth provider
+         * @description Sends the browser to the provider's authorization page. The sign-up options apply only when the callback creates a user. `redirectTo` is checked here: not allowed → JSON `redirectTo-not-allowed`, not a URL → JSON `invalid-request`. Every later failure redirects to `redirectTo` with `error` and `errorDescription` (a disabled provider: `disabled-endpoint`; an unusable `connect` token: `invalid-request`). The flow is bound to this browser by an HttpOnly cookie and lasts `AUTH_OAUTH_STATE_TTL`.
+         */
+        get: operations["signInProvider"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/provider/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Finish signing in with an OAuth provider
+         * @description Where the provider sends the browser back. Always answers `302`: to `redirectTo` with `refreshToken` (or `code` when the flow started with `codeChallenge`; nothing when linking or when the new address must be verified first), or with `error` and `errorDescription`. An invalid, replayed, expired or foreign state, or one started in another browser, goes to `AUTH_CLIENT_URL` with `error=invalid-state` and `provider_state`; a provider-reported error goes to `AUTH_CLIENT_URL` with `error=oauth-provider-error` and `provider_error*`. The application's `state` is added to every redirect after the state check.
+         */
+        get: operations["signInProviderCallback"];
+        put?: never;
+        /**
+         * Finish signing in with an OAuth provider (form post)
+         * @description The same as the GET callback for providers answering with `response_mode=form_post` (Apple). `user` is Apple's first-consent name object as JSON text.
+         */
+        post: operations["signInProviderCallbackPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/provider/{provider}/callback/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the provider's tokens once
+         * @description The provider session stored by the caller's last sign-in with this provider, then erased: a second call (or a user without one) gets an empty session (`accessToken` `""`, `expiresIn` 0, `expiresAt` `0001-01-01T00:00:00Z`).
+         */
+        get: operations["getProviderTokens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token/provider/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh the provider's tokens
+         * @description Runs the refresh-token grant at the provider and returns the new provider session; nothing is stored. A disabled provider answers `disabled-endpoint`; OAuth 1.0a providers and a refusal by the provider answer `oauth-provider-error`.
+         */
+        post: operations["refreshProviderToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/change-env": {
         parameters: {
             query?: never;
@@ -2348,6 +2757,41 @@ export interface components {
         ChangeEnvResponse: {
             /** @enum {string} */
             message: "environment changed successfully";
+        };
+        /**
+         * @description An OAuth provider, as in `/signin/provider/{provider}`.
+         * @enum {string}
+         */
+        ProviderId: "apple" | "github" | "google" | "linkedin" | "discord" | "spotify" | "twitch" | "gitlab" | "bitbucket" | "workos" | "azuread" | "entraid" | "strava" | "facebook" | "windowslive" | "twitter";
+        ProviderCallbackForm: {
+            state: string;
+            code?: string;
+            id_token?: string;
+            iss?: string;
+            /** @description Apple's first-consent `{"name":{"firstName","lastName"}}` as JSON text. */
+            user?: string;
+            error?: string;
+            error_description?: string;
+            error_uri?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        ProviderSession: {
+            /** @description The provider's access token; `""` when none is stored. */
+            accessToken: string;
+            /** @description Seconds the access token lived for when issued. */
+            expiresIn: number;
+            /**
+             * Format: date-time
+             * @description When the access token expires.
+             */
+            expiresAt: string;
+            /** @description The provider's refresh token, when it gave one. */
+            refreshToken?: string | null;
+        };
+        RefreshProviderTokenRequest: {
+            /** @description A refresh token issued by the provider. */
+            refreshToken: string;
         };
     };
     responses: never;
@@ -3098,6 +3542,214 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OKResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signInProvider: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated roles for a new user, e.g. `me,user`. */
+                allowedRoles?: string;
+                /** @description Default role for a new user. */
+                defaultRole?: string;
+                /** @description Display name for a new user (else the provider's name, else its user id). */
+                displayName?: components["schemas"]["DisplayName"];
+                locale?: components["schemas"]["Locale"];
+                /** @description A JSON object, URL-encoded as a JSON string, stored with a new user. */
+                metadata?: string;
+                /** @description Where the browser lands at the end; default `AUTH_CLIENT_URL`. */
+                redirectTo?: string;
+                /** @description An access token of the signed-in user: link the provider account to that user instead of signing in. The token is checked here and never sent to the provider. */
+                connect?: string;
+                /** @description Opaque value of the application, returned as `state` on the final redirect. */
+                state?: string;
+                /** @description `providerSpecificParams.connection` (WorkOS): the connection to use. */
+                connection?: string;
+                /** @description `providerSpecificParams.organization` (WorkOS): the organization to use. */
+                organization?: string;
+                /** @description PKCE (S256); the final redirect then carries a one-time `code` instead of `refreshToken`. */
+                codeChallenge?: components["schemas"]["CodeChallenge"];
+            };
+            header?: never;
+            path: {
+                /** @description The OAuth provider. */
+                provider: components["schemas"]["ProviderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider's authorization page, or to `redirectTo` with `error`. */
+            302: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `redirectTo` not allowed or not a URL, `metadata` not a JSON object, or a parameter fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signInProviderCallback: {
+        parameters: {
+            query: {
+                /** @description The state we sent to the provider. */
+                state: string;
+                code?: string;
+                id_token?: string;
+                /** @description The issuer (RFC 9207). */
+                iss?: string;
+                oauth_token?: string;
+                oauth_verifier?: string;
+                error?: string;
+                error_description?: string;
+                error_uri?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The OAuth provider. */
+                provider: components["schemas"]["ProviderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To `redirectTo` or `AUTH_CLIENT_URL` with the outcome in the query. */
+            302: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A parameter fails validation. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signInProviderCallbackPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The OAuth provider. */
+                provider: components["schemas"]["ProviderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["ProviderCallbackForm"];
+            };
+        };
+        responses: {
+            /** @description To `redirectTo` or `AUTH_CLIENT_URL` with the outcome in the query. */
+            302: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body fails validation. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getProviderTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The OAuth provider. */
+                provider: components["schemas"]["ProviderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderSession"];
+                };
+            };
+            /** @description The request failed; the body is the standard error envelope. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    refreshProviderToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The OAuth provider. */
+                provider: components["schemas"]["ProviderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshProviderTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The new provider session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderSession"];
                 };
             };
             /** @description The request failed; the body is the standard error envelope. */

@@ -27,7 +27,12 @@ export function resolveSignUpOptions(deps: FlowDeps, options: SignUpOptionsInput
 
 export interface AccountInput {
   id?: string;
-  email: string;
+  /** Null for provider users without an address. */
+  email: string | null;
+  /** The address is already verified (a provider vouched for it); default false. */
+  emailVerified?: boolean;
+  /** Instead of the Gravatar URL (a provider's picture). */
+  avatarUrl?: string;
   passwordHash: string | null;
   options: ValidatedSignUpOptions;
   /** Whether this flow wants the e-mail verified before a session (S-SIGNUP's `V`). */
@@ -62,13 +67,13 @@ export async function createAccount(deps: FlowDeps, input: AccountInput): Promis
     email: input.email,
     passwordHash: input.passwordHash,
     displayName: input.options.displayName,
-    avatarUrl: gravatarUrl(input.email, deps.config.gravatar),
+    avatarUrl: input.avatarUrl || (input.email === null ? '' : gravatarUrl(input.email, deps.config.gravatar)),
     locale: input.options.locale,
     defaultRole: input.options.defaultRole,
     metadata: input.options.metadata ?? null,
     isAnonymous: false,
     disabled: signUp.disableNewUsers,
-    emailVerified: false,
+    emailVerified: input.emailVerified ?? false,
     ticket,
     ticketExpiresAt: issued?.expiresAt ?? now,
     lastSeen: withoutSession ? null : now,

@@ -18,6 +18,7 @@ export interface HandlerInput<Id extends OperationId> {
 export type HandlerResult<Id extends OperationId> =
   | { status: 200; body: SuccessBody<Id> }
   | { status: 200; empty: true }
-  | { redirect: string };
+  /** `setCookies`: `Set-Cookie` header values sent with the redirect (OAuth browser binding). */
+  | { redirect: string; setCookies?: readonly string[] };
 
 export type Handler<Id extends OperationId> = (deps: FlowDeps, input: HandlerInput<Id>) => Promise<HandlerResult<Id>>;

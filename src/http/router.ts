@@ -78,7 +78,10 @@ function checkParameters(id: OperationId, request: FastifyRequest): Stage<{ quer
 }
 
 function sendResult(reply: FastifyReply, result: HandlerResult<OperationId>): FastifyReply {
-  if ('redirect' in result) return reply.code(302).header('location', result.redirect).send();
+  if ('redirect' in result) {
+    if (result.setCookies?.length) reply.header('set-cookie', [...result.setCookies]);
+    return reply.code(302).header('location', result.redirect).send();
+  }
   if ('empty' in result) return reply.code(200).send();
   return sendJson(reply, result.status, result.body);
 }

@@ -36,8 +36,8 @@ async function get(url: string, jar: CookieJar | null): Promise<Response> {
 
 function locationOf(response: Response): URL {
   const location = response.headers.get('location');
-  if (response.status !== 302 || !location) throw new Error(`expected a redirect, got ${response.status}`);
-  return new URL(location, 'http://relative.invalid');
+  if (![302, 303].includes(response.status) || !location) throw new Error(`expected a redirect, got ${response.status}`);
+  return new URL(location, response.url || 'http://relative.invalid');
 }
 
 /** Step 1: our start URL → the provider's authorization URL (or an error redirect). */
@@ -47,9 +47,17 @@ export async function startSignIn(t: TestApp, provider: string, query: Record<st
   return { location: locationOf(response), jar, response };
 }
 
-/** Step 2: the provider's page → our callback URL (on the test app's real port). */
+/**
+ * Step 2: the provider's pages → our callback URL (on the test app's real port). Redirects within
+ * the provider (a real OpenID provider's login and consent steps) are followed with the
+ * provider's own cookies.
+ */
 export async function authorizeAtProvider(t: TestApp, authorizationUrl: URL): Promise<URL> {
-  const back = locationOf(await get(authorizationUrl.toString(), null));
+  const providerJar = new CookieJar();
+  let back = locationOf(await get(authorizationUrl.toString(), providerJar));
+  for (let hops = 0; back.origin === authorizationUrl.origin && hops < 10; hops += 1) {
+    back = locationOf(await get(back.toString(), providerJar));
+  }
   // AUTH_SERVER_URL is fixed in the test settings; the app listens on a random port.
   return new URL(`${back.pathname}${back.search}`, t.origin);
 }
