@@ -11,7 +11,7 @@ import type { ProviderId } from '../config/types.js';
 import { AuthError, type ErrorCode } from '../errors.js';
 import type { FlowDeps } from './deps.js';
 import { authenticateToken } from './authenticate.js';
-import { callbackUrlOf, consumeOAuthState, createOAuthState, type OAuthFlow } from './oauth-state.js';
+import { callbackUrlOf, consumeOAuthState, createOAuthState, keepProviderSecret, type OAuthFlow } from './oauth-state.js';
 import { createAuthorizationCode } from './pkce.js';
 import { linkProviderAccount, signInWithProviderProfile } from './provider-sign-in.js';
 import { isRedirectAllowed } from './rules/redirect.js';
@@ -78,8 +78,16 @@ export async function startProviderSignIn(deps: FlowDeps, input: StartProviderSi
     redirectUri: callbackUrlOf(deps, input.provider),
   };
   try {
-    const { state, cookie } = await createOAuthState(deps, input.provider, flow);
-    const url = await provider.authorizationUrl({ redirectUri: flow.redirectUri, state, codeVerifier: flow.codeVerifier, nonce: flow.nonce, specificParams: input.specificParams });
+    const { state, cookie } = await createOAuthState(deps, input.provider, flow, provider.isCallbackCrossSitePost === true);
+    const start = { redirectUri: flow.redirectUri, state, codeVerifier: flow.codeVerifier, nonce: flow.nonce, specificParams: input.specificParams };
+    let url: URL;
+    if (provider.beginAuthorization) {
+      const begun = await provider.beginAuthorization(start);
+      await keepProviderSecret(deps, state, flow, begun.providerSecret);
+      url = begun.url;
+    } else {
+      url = await provider.authorizationUrl(start);
+    }
     return { target: url.toString(), error: null, params: {}, setCookies: [cookie] };
   } catch (err) {
     deps.log.error({ err, provider: input.provider }, 'could not start the provider sign-in');
@@ -108,7 +116,7 @@ export function providerSessionOf(tokens: ProviderTokens, now: Date): { accessTo
 /** `GET`/`POST /signin/provider/{provider}/callback`: always a redirect. */
 export async function finishProviderSignIn(deps: FlowDeps, input: FinishProviderSignInInput): Promise<OAuthRedirect> {
   const { clientUrl } = deps.config.server;
-  const checked = await consumeOAuthState(deps, input.provider, input.params.state, input.cookieHeader);
+  const checked = await consumeOAuthState(deps, input.provider, input.params.state, input.cookieHeader, providerFor(deps.config, input.provider)?.isCallbackCrossSitePost === true);
   const setCookies = checked.clearCookie ? [checked.clearCookie] : [];
   if (!checked.ok) {
     deps.log.warn({ provider: input.provider }, 'OAuth callback with an invalid, replayed, expired or foreign state');
@@ -147,6 +155,8 @@ async function tokensAndProfile(provider: OAuthProvider, input: FinishProviderSi
     tokens = await provider.exchangeCode(input.params, flow);
   } catch (err) {
     if (err instanceof ProviderExchangeError) throw new AuthError('oauth-token-echange-failed', { cause: err });
+    // Twitter's access-token call fails as a profile failure, as in the reference (PROVIDERS.md §3.2 step 7).
+    if (err instanceof ProviderProfileError) throw new AuthError('oauth-profile-fetch-failed', { cause: err });
     throw err;
   }
   try {

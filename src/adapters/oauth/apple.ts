@@ -98,5 +98,6 @@ function appleSpec(config: Config, nowMs?: () => number): OAuth2Spec | null {
 /** The Apple provider for `config`, or null when disabled. `nowMs` is for tests of the secret's renewal. */
 export function createAppleProvider(config: Config, nowMs?: () => number): OAuthProvider | null {
   const spec = appleSpec(config, nowMs);
-  return spec ? createOAuth2Provider(spec, config) : null;
+  const provider = spec ? createOAuth2Provider(spec, config) : null;
+  return provider ? { ...provider, isCallbackCrossSitePost: true } : null;
 }
