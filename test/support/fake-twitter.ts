@@ -30,6 +30,8 @@ export interface FakeTwitter {
   readonly consumerKey: string;
   readonly consumerSecret: string;
   account: TwitterAccount;
+  /** Every request-token secret handed out (to check it never reaches the browser). */
+  readonly requestSecrets: string[];
   /** Every signed call: path, OAuth parameters and whether its signature was valid. */
   readonly calls: Array<{ path: string; oauth: Record<string, string>; isSignatureValid: boolean }>;
   /** The next call to `path` answers `status`. */
@@ -93,6 +95,7 @@ export async function startFakeTwitter(): Promise<FakeTwitter> {
     consumerSecret,
     account: twitterAccount('1001', 'tweeter@example.com'),
     calls: [],
+    requestSecrets: [],
     failNext: (path, status) => void failures.set(path, status),
     denyNext: () => void (isDenyNext = true),
     unconfirmNext: () => void (isUnconfirmNext = true),
@@ -131,6 +134,7 @@ export async function startFakeTwitter(): Promise<FakeTwitter> {
       if (!oauth?.['oauth_callback']) return error(res, 401, 'Could not authenticate you.');
       const token = `rt-${random()}`;
       requestTokens.set(token, { secret: `rts-${random()}`, callback: oauth['oauth_callback'], verifier: null, account: null });
+      fake.requestSecrets.push(requestTokens.get(token)!.secret);
       const confirmed = isUnconfirmNext ? 'false' : 'true';
       isUnconfirmNext = false;
       return form(res, { oauth_token: token, oauth_token_secret: requestTokens.get(token)!.secret, oauth_callback_confirmed: confirmed });
