@@ -78,7 +78,7 @@ export async function startProviderSignIn(deps: FlowDeps, input: StartProviderSi
     redirectUri: callbackUrlOf(deps, input.provider),
   };
   try {
-    const { state, cookie } = await createOAuthState(deps, input.provider, flow, provider.isCallbackCrossSitePost === true);
+    const { state, cookie } = await createOAuthState(deps, input.provider, flow, provider.usesFormPost === true);
     const start = { redirectUri: flow.redirectUri, state, codeVerifier: flow.codeVerifier, nonce: flow.nonce, specificParams: input.specificParams };
     let url: URL;
     if (provider.beginAuthorization) {
@@ -116,7 +116,8 @@ export function providerSessionOf(tokens: ProviderTokens, now: Date): { accessTo
 /** `GET`/`POST /signin/provider/{provider}/callback`: always a redirect. */
 export async function finishProviderSignIn(deps: FlowDeps, input: FinishProviderSignInInput): Promise<OAuthRedirect> {
   const { clientUrl } = deps.config.server;
-  const checked = await consumeOAuthState(deps, input.provider, input.params.state, input.cookieHeader, providerFor(deps.config, input.provider)?.isCallbackCrossSitePost === true);
+  const isFormPost = providerFor(deps.config, input.provider)?.usesFormPost === true;
+  const checked = await consumeOAuthState(deps, input.provider, input.params.state, input.cookieHeader, isFormPost);
   const setCookies = checked.clearCookie ? [checked.clearCookie] : [];
   if (!checked.ok) {
     deps.log.warn({ provider: input.provider }, 'OAuth callback with an invalid, replayed, expired or foreign state');

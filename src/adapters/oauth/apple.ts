@@ -99,5 +99,5 @@ function appleSpec(config: Config, nowMs?: () => number): OAuth2Spec | null {
 export function createAppleProvider(config: Config, nowMs?: () => number): OAuthProvider | null {
   const spec = appleSpec(config, nowMs);
   const provider = spec ? createOAuth2Provider(spec, config) : null;
-  return provider ? { ...provider, isCallbackCrossSitePost: true } : null;
+  return provider ? { ...provider, usesFormPost: true } : null;
 }

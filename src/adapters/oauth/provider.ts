@@ -83,10 +83,10 @@ export interface OAuthProvider {
   readonly id: ProviderId;
   readonly protocol: 'oauth2' | 'oauth1';
   /**
-   * The provider POSTs the callback from its own site (Apple's `form_post`): the browser-binding
-   * cookie must be `SameSite=None` (with `Secure`) or the browser will not send it.
+   * The provider POSTs the callback from its own site (`response_mode=form_post`, Apple): the
+   * browser-binding cookie must then be `SameSite=None; Secure` to come along.
    */
-  readonly isCallbackCrossSitePost?: boolean;
+  readonly usesFormPost?: boolean;
   /** The URL of the provider's authorization page (OAuth 1.0a may call the provider first). */
   authorizationUrl(start: AuthorizationStart): Promise<URL>;
   /**

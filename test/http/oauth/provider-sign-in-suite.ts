@@ -4,6 +4,8 @@
  * preset and a way to build a person at the provider with a given address and verified claim.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EMAIL_TRUST } from '../../../src/adapters/oauth/email-trust.js';
+import type { ProviderId } from '../../../src/config/types.js';
 import { CLIENT_URL, expectContract, startTestApp, type TestApp } from '../../support/app.js';
 import type { FakeAccount } from '../../support/fake-oauth-provider.js';
 import type { FakeProviderSetup } from '../../support/fake-providers.js';
@@ -18,6 +20,10 @@ export interface ProviderSuite {
   account: (n: number, email: string, claim: unknown) => FakeAccount;
   /** The fake's profile route to break for the profile-failure case. */
   profileRoute: string;
+  /** The provider gets a PKCE challenge (default true). */
+  usesPkce?: boolean;
+  /** The reference reads the verified flag from the claim, not "any address is verified" (default true). */
+  isEmailVerifiedByClaim?: boolean;
 }
 
 let counter = 0;
@@ -63,6 +69,31 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expect(link?.access_token).not.toContain(setup.fake.issued.at(-1)!.accessToken);
     });
 
+    it.runIf(suite.isEmailVerifiedByClaim ?? true)('signs a new user with an unverified provider address up without a session, and mails the verification link', async () => {
+      const email = freshEmail('unverified');
+      setup.fake.account = suite.account(nextId(), email, false);
+      const { final } = await signInWithProvider(t, provider, { redirectTo: R });
+      expect(final.toString()).toBe(R);
+      const mail = t.mailbox.last(email);
+      expect(mail.template).toBe('email-verify');
+      expect(mail.ticket).toMatch(/^verifyEmail:/);
+      const row = await t.db.query<{ email_verified: boolean }>('SELECT email_verified FROM auth.users WHERE email = $1', [email]);
+      expect(row.rows[0]?.email_verified).toBe(false);
+    });
+
+    it('accepts the callback as a form post (response_mode=form_post)', async () => {
+      const start = await startSignIn(t, provider, { redirectTo: R });
+      const callback = await authorizeAtProvider(t, start.location);
+      const response = await fetch(`${callback.origin}${callback.pathname}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...start.jar.header() },
+        body: callback.searchParams.toString(),
+      });
+      expect(response.status).toBe(302);
+      expect(new URL(response.headers.get('location')!).searchParams.get('refreshToken')).not.toBeNull();
+    });
+
     it('signs a returning user in to the same account', async () => {
       const first = await signInWithProvider(t, provider, {});
       const second = await signInWithProvider(t, provider, {});
@@ -88,6 +119,24 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expect(final.searchParams.get('error')).toBe('provider-account-already-linked');
     });
 
+    it('redirects with disabled-endpoint for a provider that is not enabled, and refuses unknown names and bad metadata as JSON', async () => {
+      const disabled = provider === 'github' ? 'google' : 'github';
+      const { location } = await startSignIn(t, disabled, { redirectTo: R, state: 'x' });
+      expect(location.origin + location.pathname).toBe(R);
+      expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: 'disabled-endpoint', state: 'x' });
+      expect((await t.request('GET', '/signin/provider/myspace')).status).toBe(400);
+      const badMetadata = await t.request('GET', `/signin/provider/${provider}?metadata=${encodeURIComponent('[1]')}`);
+      expect(badMetadata.status).toBe(400);
+      expect(badMetadata.body.error).toBe('invalid-request');
+      expect((await t.request('GET', `/signin/provider/${provider}/callback`)).status).toBe(400);
+    });
+
+    it('creates the user with the requested roles and metadata', async () => {
+      const { final } = await signInWithProvider(t, provider, { allowedRoles: 'user,me', defaultRole: 'me', metadata: JSON.stringify({ plan: 'pro' }) });
+      const session = await t.request('POST', '/token', { body: { refreshToken: final.searchParams.get('refreshToken') } });
+      expect(session.body.user).toMatchObject({ defaultRole: 'me', roles: expect.arrayContaining(['user', 'me']), metadata: { plan: 'pro' } });
+    });
+
     it('refuses an invalid connect token at the start', async () => {
       const { location } = await startSignIn(t, provider, { connect: 'not-a-token', redirectTo: R });
       expect(location.origin + location.pathname).toBe(R);
@@ -105,7 +154,7 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       expectContract('tokenExchange', exchanged);
     });
 
-    it('sends the provider a PKCE challenge of its own', async () => {
+    it.runIf(suite.usesPkce ?? true)('sends the provider a PKCE challenge of its own', async () => {
       const { location } = await startSignIn(t, provider, {});
       expect(location.searchParams.get('code_challenge_method')).toBe('S256');
       expect(location.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -132,6 +181,16 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
     });
 
     describe('state', () => {
+      it('binds the flow to the browser with an HttpOnly, SameSite=Lax cookie scoped to the callback', async () => {
+        const { response } = await startSignIn(t, provider, {});
+        const [cookie] = response.headers.getSetCookie();
+        expect(cookie).toMatch(/^latchkey-oauth-[0-9a-f-]{36}=[A-Za-z0-9_-]{43}; /);
+        expect(cookie).toContain(`Path=/signin/provider/${provider}/callback`);
+        expect(cookie).toContain('Max-Age=600');
+        expect(cookie).toContain('HttpOnly');
+        expect(cookie).toContain('SameSite=Lax');
+      });
+
       it('works once: a replayed callback is refused with invalid-state and provider_state', async () => {
         const start = await startSignIn(t, provider, { redirectTo: R });
         const callback = await authorizeAtProvider(t, start.location);
@@ -223,7 +282,7 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
         return { id: user.id, email };
       }
 
-      it('links when the provider asserts the address verified by a trusted claim and the account is verified', async () => {
+      it.runIf(EMAIL_TRUST[provider as ProviderId] !== undefined)('links when the provider asserts the address verified by a trusted claim and the account is verified', async () => {
         const user = await existingUser(true);
         setup.fake.account = suite.account(nextId(), user.email, true);
         const { final } = await signInWithProvider(t, provider, { redirectTo: R });
@@ -233,6 +292,7 @@ export function describeProviderSignIn(suite: ProviderSuite): void {
       });
 
       it.each([
+        ...(EMAIL_TRUST[provider as ProviderId] === undefined ? [['verified, but the provider is not trusted', true] as [string, unknown]] : []),
         ['unverified (false)', false],
         ['missing', undefined],
         ['the string "true"', 'true'],
