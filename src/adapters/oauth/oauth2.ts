@@ -92,10 +92,10 @@ function tokensOf(response: oauth.TokenEndpointResponse): ProviderTokens {
 }
 
 /**
- * A non-OpenID provider's token response may still carry an ID token (Microsoft and LinkedIn do
- * with the `openid` scope) whose issuer is not ours to configure (Microsoft's names the user's
- * tenant): we read the identity from the profile endpoint instead, so the ID token is dropped
- * before oauth4webapi would refuse its unexpected `iss`.
+ * A non-OpenID provider's token response may still carry an ID token (Microsoft does with the
+ * `openid` scope) whose issuer cannot be configured (Microsoft's names the user's tenant): when
+ * no issuer is set we read the identity from the profile endpoint alone, so the ID token is
+ * dropped before oauth4webapi would refuse its unexpected `iss`.
  */
 async function withoutIdToken(response: Response): Promise<Response> {
   if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return response;
@@ -138,7 +138,8 @@ export function createOAuth2Provider(spec: OAuth2Spec, config: Config): OAuthPro
   async function processed(response: () => Promise<Response>, process: (r: Response) => Promise<oauth.TokenEndpointResponse>): Promise<ProviderTokens> {
     try {
       const received = await response();
-      const result = await process(spec.isOpenIdConnect ? received : await withoutIdToken(received));
+      // An ID token is checked when its issuer is known (OpenID providers; LinkedIn on branch prov-b), dropped otherwise.
+      const result = await process(spec.isOpenIdConnect || settings?.issuer ? received : await withoutIdToken(received));
       if (spec.isOpenIdConnect && result.id_token !== undefined) await checkIdTokenSignature(result.id_token);
       return tokensOf(result);
     } catch (err) {
