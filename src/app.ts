@@ -278,6 +278,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, env: Record<
     liveEnv = nextEnv;
     live = build(next);
   }
+  if (config.providers.azuread.enabled) log.warn('AUTH_PROVIDER_AZUREAD_ENABLED: the azuread provider (Azure AD v1 endpoints) is deprecated; use entraid (AUTH_PROVIDER_ENTRAID_*) instead');
   if (config.server.enableChangeEnv) log.warn('AUTH_ENABLE_CHANGE_ENV is on: POST /change-env can rewrite the configuration. Never enable it in production.');
 
   const abuse = await createAbuseControls(config, log, () => live);

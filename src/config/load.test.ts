@@ -499,7 +499,7 @@ describe('the setting list', () => {
   it('declares every variable of CONFIG.md §22, the target additions and the Latchkey ones, once', () => {
     const names = settingsEnvNames();
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(151 + 9 + 14 + 5 + 5 + 2 + 28); // + abuse controls (HIBP URL, Turnstile URL, three lockout settings) + Google endpoints + Apple issuer and JWKS + nine social providers
+    expect(names).toHaveLength(151 + 9 + 14 + 5 + 5 + 2 + 28 + 14); // + abuse controls (HIBP URL, Turnstile URL, three lockout settings) + Google endpoints + Apple issuer and JWKS + nine social providers + Apple, Microsoft, WorkOS and Twitter endpoints
     for (const name of ['POSTGRES_CONNECTION', 'HASURA_GRAPHQL_DATABASE_URL', 'AUTH_PROVIDER_WINDOWS_LIVE_SCOPE', 'AUTH_PROVIDER_TWITTER_CONSUMER_KEY', 'AUTH_ENCRYPTION_KEY', 'AUTH_RATE_LIMIT_OAUTH2_SERVER_INTERVAL', 'AUTH_DATA_DIR', 'AUTH_POSTMARK_API_URL']) {
       expect(names).toContain(name);
     }

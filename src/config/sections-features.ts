@@ -6,7 +6,7 @@ import { createPrivateKey } from 'node:crypto';
 import { withoutEmpty } from './parse.js';
 import type { Reader } from './reader.js';
 import type { SettingEnv } from './settings.js';
-import type { AppleProviderConfig, Config, DatabaseConfig, EndpointProviderConfig, OAuthProviderConfig, RateLimitRule } from './types.js';
+import type { AppleProviderConfig, Config, DatabaseConfig, EndpointProviderConfig, MicrosoftProviderConfig, OAuthProviderConfig, RateLimitRule } from './types.js';
 import { goUrlHostname } from './url.js';
 
 type Section<K extends keyof Config> = Config[K];
@@ -87,6 +87,8 @@ function buildApple(r: Reader): AppleProviderConfig {
     teamId: r.get('AUTH_PROVIDER_APPLE_TEAM_ID'),
     keyId: r.get('AUTH_PROVIDER_APPLE_KEY_ID'),
     privateKeyPem: applePrivateKeyPem(r.get('AUTH_PROVIDER_APPLE_PRIVATE_KEY')),
+    authorizationUrl: r.get('AUTH_PROVIDER_APPLE_AUTHORIZATION_URL'),
+    tokenUrl: r.get('AUTH_PROVIDER_APPLE_TOKEN_URL'),
     issuer: r.get('AUTH_PROVIDER_APPLE_ISSUER'),
     jwksUrl: r.get('AUTH_PROVIDER_APPLE_JWKS_URL'),
   };
@@ -99,13 +101,26 @@ function buildApple(r: Reader): AppleProviderConfig {
   return apple;
 }
 
+/** Azure AD / Entra ID: the standard settings plus the tenant, substituted for `{tenant}` in the endpoint URLs. */
+function microsoft(r: Reader, token: 'AZUREAD' | 'ENTRAID'): MicrosoftProviderConfig {
+  const tenant = r.get(`AUTH_PROVIDER_${token}_TENANT`);
+  const inTenant = (url: string) => url.replaceAll('{tenant}', encodeURIComponent(tenant));
+  return {
+    ...standard(r, token),
+    tenant,
+    authorizationUrl: inTenant(r.get(`AUTH_PROVIDER_${token}_AUTHORIZATION_URL`)),
+    tokenUrl: inTenant(r.get(`AUTH_PROVIDER_${token}_TOKEN_URL`)),
+    userProfileUrl: inTenant(r.get(`AUTH_PROVIDER_${token}_USER_PROFILE_URL`)),
+  };
+}
+
 export function buildProviders(r: Reader): Section<'providers'> {
   return {
     apple: buildApple(r),
-    azuread: { ...standard(r, 'AZUREAD'), tenant: r.get('AUTH_PROVIDER_AZUREAD_TENANT') },
+    azuread: microsoft(r, 'AZUREAD'),
     bitbucket: withEndpoints(r, 'BITBUCKET'),
     discord: withEndpoints(r, 'DISCORD'),
-    entraid: { ...standard(r, 'ENTRAID'), tenant: r.get('AUTH_PROVIDER_ENTRAID_TENANT') },
+    entraid: microsoft(r, 'ENTRAID'),
     facebook: withEndpoints(r, 'FACEBOOK'),
     github: {
       ...standard(r, 'GITHUB'),
@@ -130,6 +145,10 @@ export function buildProviders(r: Reader): Section<'providers'> {
       enabled: r.get('AUTH_PROVIDER_TWITTER_ENABLED'),
       consumerKey: r.get('AUTH_PROVIDER_TWITTER_CONSUMER_KEY'),
       consumerSecret: r.get('AUTH_PROVIDER_TWITTER_CONSUMER_SECRET'),
+      requestTokenUrl: r.get('AUTH_PROVIDER_TWITTER_REQUEST_TOKEN_URL'),
+      authorizationUrl: r.get('AUTH_PROVIDER_TWITTER_AUTHORIZATION_URL'),
+      tokenUrl: r.get('AUTH_PROVIDER_TWITTER_TOKEN_URL'),
+      userProfileUrl: r.get('AUTH_PROVIDER_TWITTER_USER_PROFILE_URL'),
     },
     windowslive: withEndpoints(r, 'WINDOWS_LIVE'),
     workos: {
@@ -141,6 +160,8 @@ export function buildProviders(r: Reader): Section<'providers'> {
       defaultOrganization: r.get('AUTH_PROVIDER_WORKOS_DEFAULT_ORGANIZATION'),
       defaultConnection: r.get('AUTH_PROVIDER_WORKOS_DEFAULT_CONNECTION'),
       defaultDomain: r.get('AUTH_PROVIDER_WORKOS_DEFAULT_DOMAIN'),
+      authorizationUrl: r.get('AUTH_PROVIDER_WORKOS_AUTHORIZATION_URL'),
+      tokenUrl: r.get('AUTH_PROVIDER_WORKOS_TOKEN_URL'),
     },
   };
 }

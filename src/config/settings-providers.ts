@@ -106,6 +106,7 @@ const ENDPOINT_KINDS = {
   USER_PROFILE_URL: ['user-profile-url', 'user profile endpoint'],
   ISSUER: ['issuer', 'OpenID issuer identifier expected in ID tokens'],
   JWKS_URL: ['jwks-url', 'JWKS endpoint with the keys that sign its ID tokens'],
+  REQUEST_TOKEN_URL: ['request-token-url', 'OAuth 1.0a request-token endpoint'],
 } as const;
 
 /**
@@ -160,11 +161,17 @@ export const PROVIDER_SETTINGS = [
       'EC P-256 private key as PEM (literal \\n sequences become newlines) or base64 of the PEM, used to sign the client secret.',
   },
   scope('APPLE', 'apple', 'Apple', 'OAuth: Apple', ['name', 'email']),
+  endpoint('APPLE', 'apple', 'Apple', 'OAuth: Apple', 'AUTHORIZATION_URL', 'https://appleid.apple.com/auth/authorize'),
+  endpoint('APPLE', 'apple', 'Apple', 'OAuth: Apple', 'TOKEN_URL', 'https://appleid.apple.com/auth/token'),
   endpoint('APPLE', 'apple', 'Apple', 'OAuth: Apple', 'ISSUER', 'https://appleid.apple.com'),
   endpoint('APPLE', 'apple', 'Apple', 'OAuth: Apple', 'JWKS_URL', 'https://appleid.apple.com/auth/keys'),
 
   ...standard('AZUREAD', 'azuread', 'Azure AD', 'OAuth: Azure AD', ['email', 'profile', 'openid', 'offline_access']),
   tenant('AZUREAD', 'azuread', 'Tenant in the login.microsoftonline.com v1 endpoints (Azure AD is deprecated in favour of Entra ID).', 'OAuth: Azure AD'),
+  // `{tenant}` in these URLs is replaced by AUTH_PROVIDER_AZUREAD_TENANT.
+  endpoint('AZUREAD', 'azuread', 'Azure AD ({tenant} = the tenant setting)', 'OAuth: Azure AD', 'AUTHORIZATION_URL', 'https://login.microsoftonline.com/{tenant}/oauth2/authorize?prompt=select_account'),
+  endpoint('AZUREAD', 'azuread', 'Azure AD ({tenant} = the tenant setting)', 'OAuth: Azure AD', 'TOKEN_URL', 'https://login.microsoftonline.com/{tenant}/oauth2/token'),
+  endpoint('AZUREAD', 'azuread', 'Azure AD ({tenant} = the tenant setting)', 'OAuth: Azure AD', 'USER_PROFILE_URL', 'https://login.microsoftonline.com/{tenant}/openid/userinfo'),
   ...standard('BITBUCKET', 'bitbucket', 'Bitbucket', 'OAuth: Bitbucket', ['account']),
   endpoint('BITBUCKET', 'bitbucket', 'Bitbucket', 'OAuth: Bitbucket', 'AUTHORIZATION_URL', 'https://bitbucket.org/site/oauth2/authorize'),
   endpoint('BITBUCKET', 'bitbucket', 'Bitbucket', 'OAuth: Bitbucket', 'TOKEN_URL', 'https://bitbucket.org/site/oauth2/access_token'),
@@ -180,6 +187,10 @@ export const PROVIDER_SETTINGS = [
     'offline_access',
   ]),
   tenant('ENTRAID', 'entraid', 'Tenant in the login.microsoftonline.com v2.0 endpoints.', 'OAuth: Entra ID'),
+  // `{tenant}` in these URLs is replaced by AUTH_PROVIDER_ENTRAID_TENANT.
+  endpoint('ENTRAID', 'entraid', 'Entra ID ({tenant} = the tenant setting)', 'OAuth: Entra ID', 'AUTHORIZATION_URL', 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize'),
+  endpoint('ENTRAID', 'entraid', 'Entra ID ({tenant} = the tenant setting)', 'OAuth: Entra ID', 'TOKEN_URL', 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token'),
+  endpoint('ENTRAID', 'entraid', 'Entra ID', 'OAuth: Entra ID', 'USER_PROFILE_URL', 'https://graph.microsoft.com/oidc/userinfo'),
   ...standard('FACEBOOK', 'facebook', 'Facebook', 'OAuth: Facebook', ['email']),
   endpoint('FACEBOOK', 'facebook', 'Facebook', 'OAuth: Facebook', 'AUTHORIZATION_URL', 'https://www.facebook.com/v22.0/dialog/oauth'),
   endpoint('FACEBOOK', 'facebook', 'Facebook', 'OAuth: Facebook', 'TOKEN_URL', 'https://graph.facebook.com/v22.0/oauth/access_token'),
@@ -266,6 +277,10 @@ export const PROVIDER_SETTINGS = [
     group: 'OAuth: Twitter',
     description: 'Twitter OAuth 1.0a consumer secret.',
   },
+  endpoint('TWITTER', 'twitter', 'Twitter', 'OAuth: Twitter', 'REQUEST_TOKEN_URL', 'https://api.twitter.com/oauth/request_token'),
+  endpoint('TWITTER', 'twitter', 'Twitter', 'OAuth: Twitter', 'AUTHORIZATION_URL', 'https://api.twitter.com/oauth/authorize'),
+  endpoint('TWITTER', 'twitter', 'Twitter', 'OAuth: Twitter', 'TOKEN_URL', 'https://api.twitter.com/oauth/access_token'),
+  endpoint('TWITTER', 'twitter', 'Twitter', 'OAuth: Twitter', 'USER_PROFILE_URL', 'https://api.twitter.com/1.1/account/verify_credentials.json'),
 
   ...standard('WINDOWS_LIVE', 'windowslive', 'Windows Live', 'OAuth: Windows Live', ['wl.basic', 'wl.emails']),
   endpoint('WINDOWS_LIVE', 'windowslive', 'Windows Live', 'OAuth: Windows Live', 'AUTHORIZATION_URL', 'https://login.live.com/oauth20_authorize.srf'),
@@ -300,6 +315,8 @@ export const PROVIDER_SETTINGS = [
     group: 'OAuth: WorkOS',
     description: 'When set, sent as the domain parameter of the WorkOS authorization URL.',
   },
+  endpoint('WORKOS', 'workos', 'WorkOS', 'OAuth: WorkOS', 'AUTHORIZATION_URL', 'https://api.workos.com/sso/authorize'),
+  endpoint('WORKOS', 'workos', 'WorkOS', 'OAuth: WorkOS', 'TOKEN_URL', 'https://api.workos.com/sso/token'),
 
   {
     env: 'AUTH_PROVIDER_APPLE_AUDIENCE',

@@ -20,6 +20,8 @@ export interface OAuthProviderConfig {
 }
 
 export interface AppleProviderConfig extends OAuthProviderConfig {
+  readonly authorizationUrl: string;
+  readonly tokenUrl: string;
   readonly issuer: string;
   readonly jwksUrl: string;
   readonly teamId: string;
@@ -59,8 +61,8 @@ export interface LinkedinProviderConfig extends OAuthProviderConfig, OAuthEndpoi
   readonly issuer: string;
 }
 
-export interface MicrosoftProviderConfig extends OAuthProviderConfig {
-  /** AUTH_PROVIDER_AZUREAD_TENANT / AUTH_PROVIDER_ENTRAID_TENANT */
+export interface MicrosoftProviderConfig extends OAuthProviderConfig, OAuthEndpointsConfig {
+  /** AUTH_PROVIDER_AZUREAD_TENANT / AUTH_PROVIDER_ENTRAID_TENANT (already substituted for `{tenant}` in the URLs). */
   readonly tenant: string;
 }
 
@@ -68,6 +70,9 @@ export interface WorkosProviderConfig extends OAuthProviderConfig {
   readonly defaultOrganization: string;
   readonly defaultConnection: string;
   readonly defaultDomain: string;
+  readonly authorizationUrl: string;
+  /** The profile comes in the token response (WorkOS SSO). */
+  readonly tokenUrl: string;
 }
 
 /** Twitter signs in with OAuth 1.0a consumer credentials and has no scopes. */
@@ -75,6 +80,12 @@ export interface TwitterProviderConfig {
   readonly enabled: boolean;
   readonly consumerKey: string;
   readonly consumerSecret: string;
+  readonly requestTokenUrl: string;
+  readonly authorizationUrl: string;
+  /** The access-token endpoint. */
+  readonly tokenUrl: string;
+  /** verify_credentials.json */
+  readonly userProfileUrl: string;
 }
 
 export type ProvidersConfig = {

@@ -11,7 +11,7 @@ import type { ProviderId } from '../config/types.js';
 import { AuthError, type ErrorCode } from '../errors.js';
 import type { FlowDeps } from './deps.js';
 import { authenticateToken } from './authenticate.js';
-import { callbackUrlOf, consumeOAuthState, createOAuthState, type OAuthFlow } from './oauth-state.js';
+import { callbackUrlOf, consumeOAuthState, createOAuthState, keepProviderSecret, type OAuthFlow } from './oauth-state.js';
 import { createAuthorizationCode } from './pkce.js';
 import { linkProviderAccount, signInWithProviderProfile } from './provider-sign-in.js';
 import { isRedirectAllowed } from './rules/redirect.js';
@@ -79,7 +79,15 @@ export async function startProviderSignIn(deps: FlowDeps, input: StartProviderSi
   };
   try {
     const { state, cookie } = await createOAuthState(deps, input.provider, flow, provider.usesFormPost === true);
-    const url = await provider.authorizationUrl({ redirectUri: flow.redirectUri, state, codeVerifier: flow.codeVerifier, nonce: flow.nonce, specificParams: input.specificParams });
+    const start = { redirectUri: flow.redirectUri, state, codeVerifier: flow.codeVerifier, nonce: flow.nonce, specificParams: input.specificParams };
+    let url: URL;
+    if (provider.beginAuthorization) {
+      const begun = await provider.beginAuthorization(start);
+      await keepProviderSecret(deps, state, flow, begun.providerSecret);
+      url = begun.url;
+    } else {
+      url = await provider.authorizationUrl(start);
+    }
     return { target: url.toString(), error: null, params: {}, setCookies: [cookie] };
   } catch (err) {
     deps.log.error({ err, provider: input.provider }, 'could not start the provider sign-in');
@@ -148,6 +156,8 @@ async function tokensAndProfile(provider: OAuthProvider, input: FinishProviderSi
     tokens = await provider.exchangeCode(input.params, flow);
   } catch (err) {
     if (err instanceof ProviderExchangeError) throw new AuthError('oauth-token-echange-failed', { cause: err });
+    // Twitter's access-token call fails as a profile failure, as in the reference (PROVIDERS.md §3.2 step 7).
+    if (err instanceof ProviderProfileError) throw new AuthError('oauth-profile-fetch-failed', { cause: err });
     throw err;
   }
   try {

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { openSecret, sealSecret } from '../adapters/crypto/secret-box.js';
 import { safeEqual, signJwt, verifyJwt } from '../adapters/tokens/index.js';
 import type { ProviderId } from '../config/types.js';
-import { deleteExpiredOAuthStates, deleteOAuthStateById, insertOAuthState } from '../store/oauth-states.js';
+import { deleteExpiredOAuthStates, deleteOAuthStateById, insertOAuthState, updateOAuthStateFlowById } from '../store/oauth-states.js';
 import type { FlowDeps } from './deps.js';
 import type { SignUpOptionsInput } from './rules/sign-up-options.js';
 
@@ -33,6 +33,8 @@ export interface OAuthFlow {
   /** OpenID nonce towards the provider. */
   nonce: string;
   redirectUri: string;
+  /** What the provider asked to keep while starting (OAuth 1.0a: the request token and its secret). */
+  providerSecret?: string;
 }
 
 /** A header value for `Set-Cookie`. */
@@ -112,4 +114,14 @@ export async function consumeOAuthState(deps: FlowDeps, provider: ProviderId, st
     deps.log.error({ err }, 'a stored OAuth state could not be opened');
     return { ok: false, clearCookie };
   }
+}
+
+/**
+ * Adds the provider's secret (Twitter's request-token secret, known only after the state was
+ * signed into the request-token call) to the flow's sealed row: it stays on the server.
+ */
+export async function keepProviderSecret(deps: FlowDeps, state: string, flow: OAuthFlow, providerSecret: string): Promise<void> {
+  const { sid } = (await verifyJwt(deps.keys, state, { now: deps.clock.now() })).payload;
+  if (typeof sid !== 'string') throw new Error('an OAuth state without sid');
+  await updateOAuthStateFlowById(deps.db, sid, sealSecret(deps.encryptionKey, JSON.stringify({ ...flow, providerSecret })));
 }

@@ -27,6 +27,11 @@ export async function deleteOAuthStateById(db: Queryable, id: string, providerId
   return row ? { flowSealed: row.flow_sealed } : null;
 }
 
+/** Re-seals a started flow that learnt a provider secret after its state was signed (OAuth 1.0a). */
+export async function updateOAuthStateFlowById(db: Queryable, id: string, flowSealed: string): Promise<void> {
+  await db.query('UPDATE latchkey.oauth_states SET flow_sealed = $2 WHERE id = $1', [id, flowSealed]);
+}
+
 export async function deleteExpiredOAuthStates(db: Queryable, now: Date): Promise<void> {
   await db.query('DELETE FROM latchkey.oauth_states WHERE expires_at <= $1', [now]);
 }

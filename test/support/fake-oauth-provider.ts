@@ -43,6 +43,14 @@ export interface FakeProviderOptions {
   shapeTokenResponse?: (answer: Record<string, unknown>) => Record<string, unknown>;
   /** Expire access tokens after this many seconds (reported as `expires_in`). */
   expiresInSeconds?: number;
+  /** The provider's real paths of the authorization, token and JWKS endpoints (default `/authorize`, `/token`, `/jwks`). */
+  paths?: { authorize?: string; token?: string; jwks?: string };
+  /** Checks a client secret that is not a fixed string (Apple's signed JWT); default: equals `clientSecret`. */
+  verifyClientSecret?: (secret: string) => Promise<boolean>;
+  /** Reshapes the token response (e.g. WorkOS: no token_type, the profile inside). */
+  tokenResponse?: (answer: Record<string, unknown>, account: FakeAccount) => Record<string, unknown>;
+  /** Extra fields of a `response_mode=form_post` answer (Apple's `user` on first consent). */
+  formPostFields?: (account: FakeAccount) => Record<string, string>;
 }
 
 interface IssuedCode {
@@ -130,6 +138,11 @@ export async function startFakeOAuthProvider(options: FakeProviderOptions): Prom
   };
 
   async function tokensFor(account: FakeAccount, nonce: string | null): Promise<Record<string, unknown>> {
+    const answer = await standardTokensFor(account, nonce);
+    return options.tokenResponse ? options.tokenResponse(answer, account) : answer;
+  }
+
+  async function standardTokensFor(account: FakeAccount, nonce: string | null): Promise<Record<string, unknown>> {
     const accessToken = `at-${random()}`;
     const refreshToken = `rt-${random()}`;
     accessTokens.set(accessToken, account);
@@ -138,10 +151,10 @@ export async function startFakeOAuthProvider(options: FakeProviderOptions): Prom
     const answer: Record<string, unknown> = { access_token: accessToken, token_type: 'bearer', expires_in: options.expiresInSeconds ?? 3600, refresh_token: refreshToken };
     if (options.oidc && keys) {
       const now = Math.floor(Date.now() / 1000);
-      const claims = { ...options.oidc.idTokenClaims(account), ...(nonce !== null ? { nonce } : {}) };
+      const claims: Record<string, unknown> = { ...options.oidc.idTokenClaims(account), ...(nonce !== null ? { nonce } : {}) };
       answer['id_token'] = await new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: 'fake-key-1' })
-        .setIssuer(origin)
+        .setIssuer(typeof claims['iss'] === 'string' ? claims['iss'] : origin)
         .setAudience(clientId)
         .setSubject(account.sub)
         .setIssuedAt(now)
@@ -168,6 +181,14 @@ export async function startFakeOAuthProvider(options: FakeProviderOptions): Prom
       back.searchParams.set('code', code);
     }
     if (q.has('state')) back.searchParams.set('state', q.get('state') ?? '');
+    if (q.get('response_mode') === 'form_post') {
+      // The provider's page makes the browser POST the answer to redirect_uri.
+      const fields = { ...Object.fromEntries(back.searchParams), ...(failure ? {} : (options.formPostFields?.(fake.account) ?? {})) };
+      const escape = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`).join('');
+      const action = escape(`${back.origin}${back.pathname}`);
+      return send(res, 200, `<html><body onload="document.forms[0].submit()"><form method="post" action="${action}">${inputs}</form></body></html>`, 'text/html');
+    }
     res.writeHead(302, { location: back.toString() }).end();
   }
 
@@ -180,7 +201,8 @@ export async function startFakeOAuthProvider(options: FakeProviderOptions): Prom
       return send(res, failure.status, failure.body);
     }
     const client = clientOf(req, body, options.clientAuth);
-    if (!client || client.id !== clientId || client.secret !== clientSecret) return send(res, 401, { error: 'invalid_client' });
+    const isSecretRight = async (secret: string) => (options.verifyClientSecret ? options.verifyClientSecret(secret) : secret === clientSecret);
+    if (!client || client.id !== clientId || !(await isSecretRight(client.secret))) return send(res, 401, { error: 'invalid_client' });
     let answer: Record<string, unknown>;
     if (body.get('grant_type') === 'authorization_code') {
       const issued = codes.get(body.get('code') ?? '');
@@ -221,9 +243,9 @@ export async function startFakeOAuthProvider(options: FakeProviderOptions): Prom
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
     const handle = async () => {
-      if (req.method === 'GET' && url.pathname === '/authorize') return authorize(url, res);
-      if (req.method === 'POST' && url.pathname === '/token') return token(req, res);
-      if (req.method === 'GET' && url.pathname === '/jwks' && jwk) return send(res, 200, { keys: [jwk] });
+      if (req.method === 'GET' && url.pathname === (options.paths?.authorize ?? '/authorize')) return authorize(url, res);
+      if (req.method === 'POST' && url.pathname === (options.paths?.token ?? '/token')) return token(req, res);
+      if (req.method === 'GET' && url.pathname === (options.paths?.jwks ?? '/jwks') && jwk) return send(res, 200, { keys: [jwk] });
       if (req.method === 'GET') return profile(url, req, res);
       return send(res, 405, { error: 'method not allowed' });
     };

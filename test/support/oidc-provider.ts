@@ -39,7 +39,12 @@ export interface RealOidcProvider {
   close(): Promise<void>;
 }
 
-export async function startOidcProvider(clients: OidcClientRegistration[]): Promise<RealOidcProvider> {
+export interface OidcProviderOptions {
+  /** Put the granted scopes' claims (email…) in the ID token too, as Apple does (it has no userinfo). */
+  hasClaimsInIdToken?: boolean;
+}
+
+export async function startOidcProvider(clients: OidcClientRegistration[], options: OidcProviderOptions = {}): Promise<RealOidcProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: 'op-key-1', alg: 'RS256', use: 'sig' };
   const accounts = new Map<string, OidcAccount>();
@@ -63,6 +68,7 @@ export async function startOidcProvider(clients: OidcClientRegistration[]): Prom
     features: { devInteractions: { enabled: false } },
     // Refresh tokens for every code grant, as Google does with access_type=offline.
     issueRefreshToken: async () => true,
+    conformIdTokenClaims: options.hasClaimsInIdToken !== true,
     pkce: { required: () => false },
     async findAccount(_ctx: unknown, sub: string) {
       const account = accounts.get(sub);

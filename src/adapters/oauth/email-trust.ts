@@ -14,6 +14,7 @@ export interface EmailTrustRule {
 }
 
 export const EMAIL_TRUST: Partial<Record<ProviderId, EmailTrustRule>> = {
+  apple: { claim: '`email_verified` of the ID token, boolean or the string Apple sometimes sends', trustedValues: [true, 'true'] },
   github: { claim: '`verified` of the chosen entry of GET <profile URL>/emails', trustedValues: [true] },
   google: { claim: '`verified_email` (userinfo v2) or `email_verified` (OpenID userinfo)', trustedValues: [true] },
   bitbucket: { claim: '`is_confirmed` of the chosen entry of GET <profile URL>/emails', trustedValues: [true] },

@@ -57,6 +57,8 @@ export interface OAuth2Spec {
   readonly isOpenIdConnect: boolean;
   /** Names of `providerSpecificParams` forwarded to the authorization URL. */
   readonly specificParams?: readonly string[];
+  /** A client secret that changes over time (Apple's generated JWT); read at each token request. Default: `settings.clientSecret`. */
+  currentClientSecret?(): string;
   /** Fixed extra authorization parameters (e.g. `approval_prompt=force`). */
   extraAuthorizationParams?(settings: OAuth2Settings): Record<string, string>;
   /** The fetch of token requests, when the provider's token response needs mending (token-response.ts). */
@@ -92,8 +94,27 @@ function tokensOf(response: oauth.TokenEndpointResponse): ProviderTokens {
   };
 }
 
+/**
+ * A non-OpenID provider's token response may still carry an ID token (Microsoft does with the
+ * `openid` scope) whose issuer cannot be configured (Microsoft's names the user's tenant): when
+ * no issuer is set we read the identity from the profile endpoint alone, so the ID token is
+ * dropped before oauth4webapi would refuse its unexpected `iss`.
+ */
+async function withoutIdToken(response: Response): Promise<Response> {
+  if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => null);
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !('id_token' in body)) return response;
+  const { id_token: _dropped, ...rest } = body as Record<string, unknown>;
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return new Response(JSON.stringify(rest), { status: response.status, statusText: response.statusText, headers });
+}
+
 /** The reference's authorization URL: our parameters sorted by key, appended after `&` when the URL has a query. */
-function buildAuthorizationUrl(base: string, params: Record<string, string>): URL {
+export function buildAuthorizationUrl(base: string, params: Record<string, string>): URL {
   const query = new URLSearchParams(params);
   query.sort();
   return new URL(`${base}${base.includes('?') ? '&' : '?'}${query.toString()}`);
@@ -106,7 +127,8 @@ export function createOAuth2Provider(spec: OAuth2Spec, config: Config): OAuthPro
   const as = authorizationServer(settings);
   const client: oauth.Client = { client_id: settings.clientId };
   // Built per request: oauth4webapi refuses an empty secret, which must fail the exchange, not start-up.
-  const clientAuth = () => (spec.clientAuth === 'basic' ? oauth.ClientSecretBasic(settings.clientSecret) : oauth.ClientSecretPost(settings.clientSecret));
+  const secret = () => spec.currentClientSecret?.() ?? settings.clientSecret;
+  const clientAuth = () => (spec.clientAuth === 'basic' ? oauth.ClientSecretBasic(secret()) : oauth.ClientSecretPost(secret()));
   const requestOptions = () => ({
     [oauth.allowInsecureRequests]: isLoopback(settings.tokenUrl),
     signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
@@ -122,7 +144,9 @@ export function createOAuth2Provider(spec: OAuth2Spec, config: Config): OAuthPro
 
   async function processed(response: () => Promise<Response>, process: (r: Response) => Promise<oauth.TokenEndpointResponse>): Promise<ProviderTokens> {
     try {
-      const result = await process(await response());
+      const received = await response();
+      // An ID token is checked when its issuer is known (OpenID providers; LinkedIn on branch prov-b), dropped otherwise.
+      const result = await process(spec.isOpenIdConnect || settings?.issuer ? received : await withoutIdToken(received));
       if (spec.isOpenIdConnect && result.id_token !== undefined) await checkIdTokenSignature(result.id_token);
       return tokensOf(result);
     } catch (err) {

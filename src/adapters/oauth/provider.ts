@@ -41,6 +41,8 @@ export interface ProviderTokens {
   readonly idToken: string | null;
   /** Claims of the validated ID token, or null. */
   readonly idTokenClaims: Readonly<Record<string, unknown>> | null;
+  /** A profile delivered with the tokens (WorkOS SSO answers it in the token response). */
+  readonly profileDocument?: Readonly<Record<string, unknown>>;
 }
 
 /** Everything a provider needs to send the browser to its authorization page. */
@@ -73,6 +75,8 @@ export interface FlowSecrets {
   readonly redirectUri: string;
   readonly codeVerifier: string;
   readonly nonce: string;
+  /** What `beginAuthorization` asked to keep (OAuth 1.0a: the request token and its secret); absent otherwise. */
+  readonly providerSecret?: string | undefined;
 }
 
 export interface OAuthProvider {
@@ -85,6 +89,13 @@ export interface OAuthProvider {
   readonly usesFormPost?: boolean;
   /** The URL of the provider's authorization page (OAuth 1.0a may call the provider first). */
   authorizationUrl(start: AuthorizationStart): Promise<URL>;
+  /**
+   * Like `authorizationUrl`, for providers that obtain a secret while starting (OAuth 1.0a's
+   * request-token secret): the flow keeps `providerSecret` in its sealed, single-use server-side
+   * state record and hands it back in `FlowSecrets`. Never sent to the browser. Prefer this
+   * method when present.
+   */
+  beginAuthorization?(start: AuthorizationStart): Promise<{ url: URL; providerSecret: string }>;
   /** Code (or OAuth 1.0a verifier) → tokens. Throws `ProviderExchangeError`. */
   exchangeCode(callback: CallbackParams, flow: FlowSecrets): Promise<ProviderTokens>;
   /** Tokens → normalized profile. Throws `ProviderProfileError`. */

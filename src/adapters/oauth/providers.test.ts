@@ -78,6 +78,15 @@ describe('the e-mail trust table', () => {
     ['google', 'false', false],
     ['google', undefined, false],
     ['spotify', true, false],
+    ['apple', true, true],
+    ['apple', 'true', true],
+    ['apple', 'false', false],
+    ['apple', false, false],
+    ['apple', undefined, false],
+    ['azuread', true, false],
+    ['entraid', true, false],
+    ['workos', true, false],
+    ['twitter', true, false],
   ] as const)('%s with claim %j → trusted %s', (provider, claim, trusted) => {
     expect(isEmailVerificationTrusted(provider, 'a@example.com', claim)).toBe(trusted);
   });
