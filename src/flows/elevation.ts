@@ -12,7 +12,7 @@ const FIRST_KEY_OPERATIONS = new Set(['addSecurityKey', 'verifyAddSecurityKey'])
 
 /** Whether the caller's token satisfies AUTH_REQUIRE_ELEVATED_CLAIM for this operation. */
 export async function isElevationSatisfied(deps: FlowDeps, auth: AuthContext, operationId: string): Promise<boolean> {
-  // GET /mfa/totp/generate has its own rule (README decision; compat S-totp-1): re-keying an ACTIVE
+  // GET /mfa/totp/generate has its own rule (README decision; compat S16): re-keying an ACTIVE
   // second factor needs an elevated token in every mode, or a stolen access token could replace it
   // and then turn MFA off; otherwise a plain bearer token suffices, as in the target.
   if (operationId === 'changeUserMfa') return auth.isElevated || (await findActiveMfaTypeByUserId(deps.db, auth.userId)) !== 'totp';

@@ -57,7 +57,7 @@ export async function startProviderSignIn(deps: FlowDeps, input: StartProviderSi
   const fail = (code: ErrorCode): OAuthRedirect => errorTo(target, code, extra);
   const provider = providerFor(deps.config, input.provider);
   if (!provider) return fail('disabled-endpoint');
-  // `connect`: the token is checked now and only the user id is kept, server-side (compat S-oauth-3).
+  // `connect`: the token is checked now and only the user id is kept, server-side (compat S27).
   let connectUserId: string | null = null;
   if (input.connect !== undefined) {
     const auth = await authenticateToken(deps, input.connect);

@@ -1,5 +1,5 @@
 /**
- * The OAuth `state` of a provider sign-in (compat S-oauth-1). The reference signed the whole flow
+ * The OAuth `state` of a provider sign-in (compat S25). The reference signed the whole flow
  * (options, and the `connect` access token in clear) into a 60-second JWT that any browser could
  * replay. Here:
  * - the signed state carries only the id of a single-use row and the hash of a browser nonce;

@@ -64,7 +64,7 @@ async function signInByLink(deps: FlowDeps, input: ProviderSignInInput): Promise
 
 /**
  * Step 2: an account with the profile's address. Linked only when the provider vouches for the
- * address by a claim we trust AND the account's own address is verified (compat S-oauth-2);
+ * address by a claim we trust AND the account's own address is verified (compat S26);
  * otherwise `email-already-in-use`, so nobody takes over an account by showing its address at a
  * provider. A user failing V-USER gets `internal-server-error`, as in the reference (Quirk keep).
  */

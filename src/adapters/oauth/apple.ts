@@ -6,7 +6,7 @@
  * - the identity is the ID token of the token response (server-to-server, bound to our nonce),
  *   checked by the engine: signature from the configured JWKS, issuer pinned, audience = the
  *   Services ID, expiry, nonce. The reference read the ID token posted by the browser instead
- *   (compat B-prov-a-1);
+ *   (compat B31);
  * - `email_verified` (and `is_private_email`) arrive as booleans or as the strings "true"/"false".
  */
 import type { Config } from '../../config/types.js';

@@ -42,7 +42,7 @@ const JWKS_TIMEOUT_MS = 5_000;
 /**
  * The provider's settings, or null when its audience is empty (the endpoint is disabled for it).
  * Google documents both `https://accounts.google.com` and `accounts.google.com` as the issuer of
- * its ID tokens, so the scheme-less form of the configured issuer is accepted too (compat B-idtoken-1).
+ * its ID tokens, so the scheme-less form of the configured issuer is accepted too (compat B25).
  */
 export function idTokenSettingsOf(config: Config, provider: IdTokenProviderId): IdTokenSettings | null {
   const audience = config.idToken[provider].audience;

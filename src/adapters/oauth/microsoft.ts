@@ -39,7 +39,7 @@ export function azureadProfileOf(userinfo: Record<string, unknown>): ProviderPro
 /**
  * Entra ID (graph.microsoft.com/oidc/userinfo) → profile: `sub`, `email` (EV = non-empty) and the
  * name from `given_name`/`family_name`. The reference read `givenname`/`familyname`, keys the
- * service never sends, so every name was `" "` (compat B-prov-a-2); those keys are still read first.
+ * service never sends, so every name was `" "` (compat B32); those keys are still read first.
  */
 export function entraidProfileOf(userinfo: Record<string, unknown>): ProviderProfile {
   const email = stringField(userinfo, 'email');

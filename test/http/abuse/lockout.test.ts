@@ -3,7 +3,7 @@ import { expectContract, uniqueEmail, type ApiResponse, type TestApp } from '../
 import { startAppGroup, type AppGroup } from '../../support/email-password.js';
 import { createSignedInUser } from '../../support/sessions.js';
 
-// Per-account lockout with progressive delay (docs/compat.md S-abuse-2): AUTH_LOCKOUT_MAX_FAILURES
+// Per-account lockout with progressive delay (docs/compat.md S22): AUTH_LOCKOUT_MAX_FAILURES
 // (default 10) wrong passwords or e-mail codes for one e-mail lock it for AUTH_LOCKOUT_DELAY
 // (default 1m), doubling with each further streak, up to AUTH_LOCKOUT_MAX_DELAY (default 1h).
 // The reference has no lockout.

@@ -7,7 +7,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { BASE_ENV, capturingLogger, send, startTestApp, type ApiResponse, type TestApp } from '../../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 
-// Deliberate difference (README decisions, docs/compat.md S-abuse-1): rate limiting is on by
+// Deliberate difference (README decisions, docs/compat.md S21): rate limiting is on by
 // default with the reference's limits, every class keeps its own counters, IPv6 clients are
 // grouped by /64 and forwarded headers count only from AUTH_TRUSTED_PROXIES.
 

@@ -8,7 +8,7 @@ import { enrolTotp, mfaTicket, totpCode } from '../../support/totp.js';
 import { openStoredTotpSecret, storedTotpSecret } from '../../support/totp-at-rest.js';
 
 // GET /mfa/totp/generate (API.md §3.7.1, TOKENS.md §10.4). Deliberate difference (README
-// decision, compat S-totp-1): while TOTP is active a new secret needs an elevated token, whatever
+// decision, compat S16): while TOTP is active a new secret needs an elevated token, whatever
 // AUTH_REQUIRE_ELEVATED_CLAIM says; the reference re-keyed an active factor with any access token.
 
 type Apps = 'mfa' | 'off' | 'required';

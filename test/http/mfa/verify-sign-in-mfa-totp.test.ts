@@ -7,7 +7,7 @@ import { enrolTotp, mfaTicket, totpCode, wrongTotpCode } from '../../support/tot
 
 // POST /signin/mfa/totp (API.md §3.3.2, FLOWS.md §12.4) after POST /signin/email-password answered
 // with an MFA ticket. Deliberate differences (README decision "one-time codes have an attempt
-// limit", compat B-totp-1 / S-totp-2): a wrong code leaves the ticket usable until the user's
+// limit", compat B20 / S17): a wrong code leaves the ticket usable until the user's
 // AUTH_OTP_MAX_ATTEMPTS-th wrong code within five minutes, which burns it; until those five
 // minutes are over every code answers invalid-totp, also with a new ticket. As in the reference a
 // code is not remembered, so it may be used again within its window.

@@ -43,7 +43,7 @@ describe('@nhost/nhost-js: TOTP multi-factor authentication', () => {
     expect(activated.body).toBe('OK');
     expect((await owner.nhost.auth.getUser()).body.activeMfaType).toBe('totp');
 
-    // Re-keying the active factor needs elevation (compat S-totp-1).
+    // Re-keying the active factor needs elevation (compat S16).
     const rekey = await sdkFailure(owner.nhost.auth.changeUserMfa());
     expect(rekey.response.status).toBe(400);
     expect(rekey.response.body).toEqual({ error: `${SECURITY_FAILURE_PREFIX}elevated-claim-required` });
