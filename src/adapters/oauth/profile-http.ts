@@ -1,7 +1,8 @@
 /** The profile-call conventions of PROVIDERS.md §3.4, shared by every provider file. */
 import { ProviderProfileError, type ProviderProfile } from './provider.js';
 
-const PROFILE_TIMEOUT_MS = 10_000;
+/** How long any call to a provider (token, profile, OAuth 1 request) may take. */
+export const PROVIDER_TIMEOUT_MS = 10_000;
 
 /**
  * `GET url` with `Authorization: Bearer <token>` and `Accept: application/json`; anything but 200
@@ -12,7 +13,7 @@ export async function getProfileJson(url: string, accessToken: string, headers: 
   try {
     response = await fetch(url, {
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...headers },
-      signal: AbortSignal.timeout(PROFILE_TIMEOUT_MS),
+      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
       redirect: 'error',
     });
   } catch (err) {

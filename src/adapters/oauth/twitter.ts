@@ -13,7 +13,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import type { Config, TwitterProviderConfig } from '../../config/types.js';
-import { objectOf, stringField } from './profile-http.js';
+import { objectOf, PROVIDER_TIMEOUT_MS, stringField } from './profile-http.js';
 import {
   ProviderProfileError,
   type AuthorizationStart,
@@ -23,8 +23,6 @@ import {
   type ProviderProfile,
   type ProviderTokens,
 } from './provider.js';
-
-const TIMEOUT_MS = 10_000;
 
 /**
  * The access-token secret of tokens this module issued, for the profile call that follows in the
@@ -84,7 +82,7 @@ export function createTwitterProvider(config: Config): OAuthProvider | null {
     return fetch(target, {
       method,
       headers: { ...oauth.toHeader({ ...authorized, ...oauthExtras }), accept: 'application/json' },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
       redirect: 'error',
     });
   }
