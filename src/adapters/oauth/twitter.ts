@@ -13,7 +13,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import type { Config, TwitterProviderConfig } from '../../config/types.js';
-import { objectOf, PROVIDER_TIMEOUT_MS, stringField } from './profile-http.js';
+import { objectOf, PROVIDER_TIMEOUT_MS, stringField, unclaimedEmailProfile } from './profile-http.js';
 import {
   ProviderProfileError,
   type AuthorizationStart,
@@ -33,18 +33,14 @@ const accessSecrets = new WeakMap<ProviderTokens, string>();
 
 /** Twitter's `verify_credentials` document → profile (EV = non-empty). */
 export function twitterProfileOf(user: Record<string, unknown>): ProviderProfile {
-  const email = stringField(user, 'email');
-  return {
+  // Twitter returns an address only once it is confirmed, but asserts nothing in a claim.
+  return unclaimedEmailProfile({
     id: stringField(user, 'id_str'),
-    email,
-    emailVerified: email !== '',
-    // Twitter returns an address only once it is confirmed, but asserts nothing in a claim.
-    emailVerifiedClaim: undefined,
+    email: stringField(user, 'email'),
     displayName: stringField(user, 'name'),
     avatarUrl: stringField(user, 'profile_image_url_https'),
-    locale: '',
     raw: user,
-  };
+  });
 }
 
 interface RequestToken {
