@@ -11,10 +11,9 @@ import { isUniqueViolation, type Queryable } from '../store/db.js';
 import { findUserIdByProviderAccount, insertUserProvider, updateUserProviderAccessToken } from '../store/user-providers.js';
 import { findUserByEmail, findUserById, type UserRow } from '../store/users.js';
 import type { FlowDeps } from './deps.js';
-import { sendEmail } from './emails.js';
 import type { SignUpOptionsInput } from './rules/sign-up-options.js';
 import { issueSession, type Session } from './session.js';
-import { createAccount, resolveSignUpOptions } from './sign-up.js';
+import { createAccount, resolveSignUpOptions, verifyEmailDelivery } from './sign-up.js';
 import { checkUser, isEmailAccepted, userStateError } from './user-checks.js';
 
 /** `auth.user_providers.access_token` of links made without a provider session (ID tokens). */
@@ -105,19 +104,7 @@ async function signUpFromProfile(deps: FlowDeps, input: ProviderSignInInput): Pr
     wantsVerification,
     isWithoutSession: !input.isSessionWanted,
     insertExtras: (tx, user) => linkOrFail(deps, tx, user.id, input, 'invalid-request'),
-    deliver: async (_tx, _user, ticket) => {
-      if (ticket === null || email === null) return;
-      await sendEmail(deps, {
-        template: 'email-verify',
-        to: email,
-        locale: options.locale,
-        displayName: options.displayName,
-        email,
-        ticket,
-        redirectTo: options.redirectTo,
-        link: { type: 'emailVerify', codeChallenge: input.codeChallenge },
-      });
-    },
+    deliver: verifyEmailDelivery(deps, email, options, input.codeChallenge),
   });
   if (result.session) return { kind: 'session', user: result.user, session: result.session };
   return isPending ? { kind: 'verification-pending', user: result.user } : { kind: 'user', user: result.user };

@@ -2,9 +2,8 @@ import { AuthError } from '../errors.js';
 import type { FlowDeps } from './deps.js';
 import type { SignUpOptionsInput } from './rules/sign-up-options.js';
 import { validatePassword } from './password.js';
-import { createAccount, resolveSignUpOptions } from './sign-up.js';
+import { createAccount, resolveSignUpOptions, verifyEmailDelivery } from './sign-up.js';
 import type { Session } from './session.js';
-import { sendEmail } from './emails.js';
 import { isEmailAccepted } from './user-checks.js';
 
 export interface SignUpEmailPasswordInput {
@@ -26,19 +25,7 @@ export async function signUpWithEmailPassword(deps: FlowDeps, input: SignUpEmail
     passwordHash,
     options,
     wantsVerification: true,
-    deliver: async (_tx, _user, ticket) => {
-      if (ticket === null) return;
-      await sendEmail(deps, {
-        template: 'email-verify',
-        to: input.email,
-        locale: options.locale,
-        displayName: options.displayName,
-        email: input.email,
-        ticket,
-        redirectTo: options.redirectTo,
-        link: { type: 'emailVerify', codeChallenge: input.codeChallenge },
-      });
-    },
+    deliver: verifyEmailDelivery(deps, input.email, options, input.codeChallenge),
   });
   return result.session;
 }

@@ -8,6 +8,7 @@ import type { ValidatedSignUpOptions } from './rules/sign-up-options.js';
 import { validateSignUpOptions, type SignUpOptionsInput } from './rules/sign-up-options.js';
 import { issueSession, type Session } from './session.js';
 import { newTicket, type NewTicket } from './rules/tickets.js';
+import { sendEmail } from './emails.js';
 
 /** V-OPTIONS with the live configuration. */
 export function resolveSignUpOptions(deps: FlowDeps, options: SignUpOptionsInput | undefined, defaultDisplayName: string): ValidatedSignUpOptions {
@@ -49,6 +50,31 @@ export interface AccountInput {
    * same sign-up can simply be tried again.
    */
   deliver?: (tx: Queryable, user: UserRow, ticket: string | null) => Promise<void>;
+}
+
+/**
+ * The usual `deliver` of a sign-up: the `email-verify` message carrying the verification ticket to
+ * `email` (nothing when no ticket was issued or there is no address).
+ */
+export function verifyEmailDelivery(
+  deps: FlowDeps,
+  email: string | null,
+  options: ValidatedSignUpOptions,
+  codeChallenge: string | undefined,
+): NonNullable<AccountInput['deliver']> {
+  return async (_tx, _user, ticket) => {
+    if (ticket === null || email === null) return;
+    await sendEmail(deps, {
+      template: 'email-verify',
+      to: email,
+      locale: options.locale,
+      displayName: options.displayName,
+      email,
+      ticket,
+      redirectTo: options.redirectTo,
+      link: { type: 'emailVerify', codeChallenge },
+    });
+  };
 }
 
 export type AccountResult = { session: Session; user: UserRow } | { session: null; user: UserRow; ticket: string | null };

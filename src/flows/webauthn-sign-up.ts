@@ -1,11 +1,10 @@
 import { AuthError } from '../errors.js';
 import { hasSecurityKeyByCredentialId, insertSecurityKey } from '../store/security-keys.js';
 import type { FlowDeps } from './deps.js';
-import { sendEmail } from './emails.js';
 import type { SignUpOptionsInput, ValidatedSignUpOptions } from './rules/sign-up-options.js';
 import { buildCreationOptions, type CreationOptions } from './rules/webauthn-options.js';
 import type { Session } from './session.js';
-import { createAccount, resolveSignUpOptions } from './sign-up.js';
+import { createAccount, resolveSignUpOptions, verifyEmailDelivery } from './sign-up.js';
 import { isEmailAccepted } from './user-checks.js';
 import { assertWebauthnEnabled, consumeChallenge, issueChallenge, relyingParty, verifyAttestation, type CreationCredential } from './webauthn-ceremony.js';
 
@@ -64,19 +63,7 @@ export async function finishWebauthnSignUp(deps: FlowDeps, input: FinishWebauthn
     insertExtras: async (tx, user) => {
       await insertSecurityKey(tx, { userId: user.id, credentialId: key.credentialId, credentialPublicKey: key.publicKey, counter: key.counter, nickname: input.nickname ?? '' });
     },
-    deliver: async (_tx, _user, ticket) => {
-      if (ticket === null) return;
-      await sendEmail(deps, {
-        template: 'email-verify',
-        to: email,
-        locale: options.locale,
-        displayName: options.displayName,
-        email,
-        ticket,
-        redirectTo: options.redirectTo,
-        link: { type: 'emailVerify', codeChallenge: input.codeChallenge },
-      });
-    },
+    deliver: verifyEmailDelivery(deps, email, options, input.codeChallenge),
   });
   return result.session;
 }

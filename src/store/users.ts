@@ -207,35 +207,59 @@ export async function updateUserEmailOtp(db: Queryable, id: string, code: string
   );
 }
 
-export type EmailOtpOutcome = { kind: 'accepted'; user: UserRow } | { kind: 'rejected' };
+export type OtpOutcome = { kind: 'accepted'; user: UserRow } | { kind: 'rejected' };
+export type EmailOtpOutcome = OtpOutcome;
+
+/** Per OTP method: the column that finds the user, and the flag a right code sets. */
+const OTP_METHODS = {
+  email: { keyColumn: 'email', verifiedColumn: 'email_verified' },
+  sms: { keyColumn: 'phone_number', verifiedColumn: 'phone_number_verified' },
+} as const;
+
+/** A live code of `method` ($2 = now, $3 = maxAttempts): not spent, not expired, attempts left. */
+function liveOtp(method: keyof typeof OTP_METHODS): string {
+  return `otp_method_last_used = '${method}' AND otp_hash IS NOT NULL AND otp_hash_expires_at > $2 AND otp_attempts < $3`;
+}
 
 /**
- * Checks an e-mail code in one statement that locks the row, so concurrent guesses are counted one
- * by one: a right code (while attempts remain) is spent, verifies the address and resets the
+ * Checks a code in one statement that locks the row, so concurrent guesses are counted one by one:
+ * a right code (while attempts remain) is spent, verifies the address or number and resets the
  * counter; a wrong one counts, and the `maxAttempts`-th wrong one burns the code for good.
  */
-export async function updateUserCheckEmailOtp(db: Queryable, email: string, code: string, now: Date, maxAttempts: number): Promise<EmailOtpOutcome> {
+async function updateUserCheckOtp(
+  db: Queryable,
+  method: keyof typeof OTP_METHODS,
+  key: string,
+  code: string,
+  now: Date,
+  maxAttempts: number,
+): Promise<OtpOutcome> {
+  const { keyColumn, verifiedColumn } = OTP_METHODS[method];
   const r = await db.query<UserRecord & { is_match: boolean }>(
     `WITH target AS (
-       SELECT id, otp_hash = crypt($2, otp_hash) AS is_match
+       SELECT id, otp_hash = crypt($4, otp_hash) AS is_match
          FROM auth.users
-        WHERE email = $1 AND otp_method_last_used = 'email' AND otp_hash IS NOT NULL
-          AND otp_hash_expires_at > $3 AND otp_attempts < $4
+        WHERE ${keyColumn} = $1 AND ${liveOtp(method)}
         FOR UPDATE
      )
      UPDATE auth.users u SET
-       otp_hash = CASE WHEN t.is_match OR u.otp_attempts + 1 >= $4 THEN NULL ELSE u.otp_hash END,
-       otp_hash_expires_at = CASE WHEN t.is_match OR u.otp_attempts + 1 >= $4 THEN $3 ELSE u.otp_hash_expires_at END,
+       otp_hash = CASE WHEN t.is_match OR u.otp_attempts + 1 >= $3 THEN NULL ELSE u.otp_hash END,
+       otp_hash_expires_at = CASE WHEN t.is_match OR u.otp_attempts + 1 >= $3 THEN $2 ELSE u.otp_hash_expires_at END,
        otp_attempts = CASE WHEN t.is_match THEN 0 ELSE u.otp_attempts + 1 END,
-       email_verified = u.email_verified OR t.is_match
+       ${verifiedColumn} = u.${verifiedColumn} OR t.is_match
      FROM target t
      WHERE u.id = t.id
      RETURNING t.is_match, ${columnList('u.')}`,
-    [email, code, now, maxAttempts],
+    [key, now, maxAttempts, code],
   );
   const row = r.rows[0];
   if (!row || !row.is_match) return { kind: 'rejected' };
   return { kind: 'accepted', user: toUser(row) };
+}
+
+/** Checks an e-mail code (`updateUserCheckOtp`); a right one verifies the address. */
+export async function updateUserCheckEmailOtp(db: Queryable, email: string, code: string, now: Date, maxAttempts: number): Promise<EmailOtpOutcome> {
+  return updateUserCheckOtp(db, 'email', email, code, now, maxAttempts);
 }
 
 /** Exact match: the reference stores and matches numbers as written (API.md §3.3.7). */
@@ -259,42 +283,16 @@ export async function updateUserSmsOtp(db: Queryable, id: string, phoneNumber: s
   );
 }
 
-export type SmsOtpOutcome = { kind: 'accepted'; user: UserRow } | { kind: 'rejected' };
+export type SmsOtpOutcome = OtpOutcome;
 
-/** A live SMS code: method `sms`, not spent, not expired, attempts left. */
-const LIVE_SMS_OTP = `otp_method_last_used = 'sms' AND otp_hash IS NOT NULL AND otp_hash_expires_at > $2 AND otp_attempts < $3`;
-
-/**
- * Checks an SMS code in one statement that locks the row (as `updateUserCheckEmailOtp`): a right
- * code is spent, marks the number verified and resets the counter; a wrong one counts, and the
- * `maxAttempts`-th wrong one burns the code for good.
- */
+/** Checks an SMS code (`updateUserCheckOtp`); a right one marks the number verified. */
 export async function updateUserCheckSmsOtp(db: Queryable, phoneNumber: string, code: string, now: Date, maxAttempts: number): Promise<SmsOtpOutcome> {
-  const r = await db.query<UserRecord & { is_match: boolean }>(
-    `WITH target AS (
-       SELECT id, otp_hash = crypt($4, otp_hash) AS is_match
-         FROM auth.users
-        WHERE phone_number = $1 AND ${LIVE_SMS_OTP}
-        FOR UPDATE
-     )
-     UPDATE auth.users u SET
-       otp_hash = CASE WHEN t.is_match OR u.otp_attempts + 1 >= $3 THEN NULL ELSE u.otp_hash END,
-       otp_hash_expires_at = CASE WHEN t.is_match OR u.otp_attempts + 1 >= $3 THEN $2 ELSE u.otp_hash_expires_at END,
-       otp_attempts = CASE WHEN t.is_match THEN 0 ELSE u.otp_attempts + 1 END,
-       phone_number_verified = u.phone_number_verified OR t.is_match
-     FROM target t
-     WHERE u.id = t.id
-     RETURNING t.is_match, ${columnList('u.')}`,
-    [phoneNumber, now, maxAttempts, code],
-  );
-  const row = r.rows[0];
-  if (!row || !row.is_match) return { kind: 'rejected' };
-  return { kind: 'accepted', user: toUser(row) };
+  return updateUserCheckOtp(db, 'sms', phoneNumber, code, now, maxAttempts);
 }
 
 /** The user holding a live SMS code for this number (Twilio Verify mode, before asking Twilio). */
 export async function findUserWithLiveSmsOtp(db: Queryable, phoneNumber: string, now: Date, maxAttempts: number): Promise<UserRow | null> {
-  const r = await db.query<UserRecord>(`SELECT ${COLUMNS} FROM auth.users WHERE phone_number = $1 AND ${LIVE_SMS_OTP}`, [phoneNumber, now, maxAttempts]);
+  const r = await db.query<UserRecord>(`SELECT ${COLUMNS} FROM auth.users WHERE phone_number = $1 AND ${liveOtp('sms')}`, [phoneNumber, now, maxAttempts]);
   return r.rows[0] ? toUser(r.rows[0]) : null;
 }
 
@@ -310,7 +308,7 @@ export async function updateUserSmsOtpVerdict(db: Queryable, id: string, isAppro
        otp_hash_expires_at = CASE WHEN $4::boolean OR otp_attempts + 1 >= $3 THEN $2 ELSE otp_hash_expires_at END,
        otp_attempts = CASE WHEN $4::boolean THEN 0 ELSE otp_attempts + 1 END,
        phone_number_verified = phone_number_verified OR $4::boolean
-     WHERE id = $1 AND ${LIVE_SMS_OTP}
+     WHERE id = $1 AND ${liveOtp('sms')}
      RETURNING ${COLUMNS}`,
     [id, now, maxAttempts, isApproved],
   );

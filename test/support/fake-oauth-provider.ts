@@ -16,6 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { readBody } from './fake-http.js';
 
 /** The person at the provider: free-form, each preset's routes read what they need. */
 export type FakeAccount = Record<string, unknown> & { sub: string };
@@ -75,15 +76,6 @@ export interface FakeOAuthProvider {
   /** The next request to `target` ('authorize', 'token' or a profile path) fails. For 'authorize', `body.error` becomes the error redirect. */
   failNext(target: string, status: number, body?: unknown): void;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {

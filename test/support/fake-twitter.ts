@@ -13,6 +13,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './fake-http.js';
 
 export interface TwitterAccount {
   id: string;
@@ -63,15 +64,6 @@ export function oauth1Signature(method: string, baseUrl: string, params: Array<[
     .join('&');
   const base = `${method.toUpperCase()}&${enc(baseUrl)}&${enc(normalized)}`;
   return createHmac('sha1', `${enc(consumerSecret)}&${enc(tokenSecret)}`).update(base).digest('base64');
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 const form = (res: ServerResponse, body: Record<string, string>): void => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(new URLSearchParams(body).toString());

@@ -56,6 +56,13 @@ export function createSdk(authUrl: string): SdkHarness {
   return { nhost, calls };
 }
 
+/** The session the SDK keeps; fails the test when there is none. */
+export function storedSession(sdk: SdkHarness) {
+  const session = sdk.nhost.getUserSession();
+  expect(session, 'the SDK holds no session').not.toBeNull();
+  return session!;
+}
+
 /** An SDK success answer in the shape `expectContract` takes. */
 export function sdkResponse(res: FetchResponse<unknown>): ApiResponse {
   return { status: res.status, headers: res.headers, text: JSON.stringify(res.body), body: res.body };

@@ -5,7 +5,7 @@
  */
 import { endpointSettings } from './endpoint-settings.js';
 import type { OAuth2Spec } from './oauth2.js';
-import { getProfileJson, idField, objectOf, stringField } from './profile-http.js';
+import { getProfileJson, idField, objectOf, stringField, unclaimedEmailProfile } from './profile-http.js';
 import type { ProviderProfile } from './provider.js';
 
 const PROFILE_FIELDS = 'id,name,email,picture';
@@ -27,17 +27,13 @@ function pictureOf(me: Record<string, unknown>): string {
 
 /** Graph `/me` → profile. */
 export function facebookProfileOf(me: Record<string, unknown>): ProviderProfile {
-  const email = stringField(me, 'email');
-  return {
+  return unclaimedEmailProfile({
     id: idField(me, 'id'),
-    email,
-    emailVerified: email !== '',
-    emailVerifiedClaim: undefined,
+    email: stringField(me, 'email'),
     displayName: stringField(me, 'name'),
     avatarUrl: pictureOf(me),
-    locale: '',
     raw: me,
-  };
+  });
 }
 
 export const facebook: OAuth2Spec = {

@@ -4,22 +4,18 @@
  */
 import { endpointSettings } from './endpoint-settings.js';
 import type { OAuth2Spec } from './oauth2.js';
-import { getProfileJson, idField, objectOf, stringField } from './profile-http.js';
+import { getProfileJson, idField, objectOf, stringField, unclaimedEmailProfile } from './profile-http.js';
 import type { ProviderProfile } from './provider.js';
 
 /** `GET /api/v4/user` → profile (the numeric id printed in decimal). */
 export function gitlabProfileOf(user: Record<string, unknown>): ProviderProfile {
-  const email = stringField(user, 'email');
-  return {
+  return unclaimedEmailProfile({
     id: idField(user, 'id'),
-    email,
-    emailVerified: email !== '',
-    emailVerifiedClaim: undefined,
+    email: stringField(user, 'email'),
     displayName: stringField(user, 'name'),
     avatarUrl: stringField(user, 'avatar_url'),
-    locale: '',
     raw: user,
-  };
+  });
 }
 
 export const gitlab: OAuth2Spec = {

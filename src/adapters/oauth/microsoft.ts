@@ -7,7 +7,7 @@
  */
 import type { MicrosoftProviderConfig } from '../../config/types.js';
 import type { OAuth2Settings, OAuth2Spec } from './oauth2.js';
-import { getProfileJson, objectOf, stringField } from './profile-http.js';
+import { getProfileJson, objectOf, stringField, unclaimedEmailProfile } from './profile-http.js';
 import type { ProviderProfile } from './provider.js';
 
 const settingsOf = (p: MicrosoftProviderConfig): OAuth2Settings | null =>
@@ -22,18 +22,14 @@ export function joinedName(first: string, last: string): string {
 
 /** Azure AD v1 userinfo → profile: `oid`; email, else `preferred_username`, else `upn`; EV = non-empty. */
 export function azureadProfileOf(userinfo: Record<string, unknown>): ProviderProfile {
-  const email = stringField(userinfo, 'email') || stringField(userinfo, 'preferred_username') || stringField(userinfo, 'upn');
-  return {
+  // Microsoft makes no claim that the address was verified (an admin may type any upn).
+  return unclaimedEmailProfile({
     id: stringField(userinfo, 'oid'),
-    email,
-    emailVerified: email !== '',
-    // Microsoft makes no claim that the address was verified (an admin may type any upn).
-    emailVerifiedClaim: undefined,
+    email: stringField(userinfo, 'email') || stringField(userinfo, 'preferred_username') || stringField(userinfo, 'upn'),
     displayName: stringField(userinfo, 'name'),
     avatarUrl: '',
-    locale: '',
     raw: userinfo,
-  };
+  });
 }
 
 /**
@@ -42,19 +38,15 @@ export function azureadProfileOf(userinfo: Record<string, unknown>): ProviderPro
  * service never sends, so every name was `" "` (compat B32); those keys are still read first.
  */
 export function entraidProfileOf(userinfo: Record<string, unknown>): ProviderProfile {
-  const email = stringField(userinfo, 'email');
   const first = stringField(userinfo, 'givenname') || stringField(userinfo, 'given_name');
   const last = stringField(userinfo, 'familyname') || stringField(userinfo, 'family_name');
-  return {
+  return unclaimedEmailProfile({
     id: stringField(userinfo, 'sub'),
-    email,
-    emailVerified: email !== '',
-    emailVerifiedClaim: undefined,
+    email: stringField(userinfo, 'email'),
     displayName: joinedName(first, last) || stringField(userinfo, 'name'),
     avatarUrl: '',
-    locale: '',
     raw: userinfo,
-  };
+  });
 }
 
 export const azuread: OAuth2Spec = {

@@ -18,9 +18,9 @@ import {
   type ProviderProfile,
   type ProviderTokens,
 } from './provider.js';
+import { PROVIDER_TIMEOUT_MS } from './profile-http.js';
 import type { TokenFetch } from './token-response.js';
 
-const TOKEN_TIMEOUT_MS = 10_000;
 const ID_TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
 
 /** A provider's effective settings: credentials, scopes and endpoint URLs. */
@@ -131,7 +131,7 @@ export function createOAuth2Provider(spec: OAuth2Spec, config: Config): OAuthPro
   const clientAuth = () => (spec.clientAuth === 'basic' ? oauth.ClientSecretBasic(secret()) : oauth.ClientSecretPost(secret()));
   const requestOptions = () => ({
     [oauth.allowInsecureRequests]: isLoopback(settings.tokenUrl),
-    signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+    signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
     ...(spec.tokenFetch ? { [oauth.customFetch]: spec.tokenFetch } : {}),
   });
   let jwks: JWTVerifyGetKey | undefined;

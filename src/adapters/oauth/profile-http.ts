@@ -1,7 +1,8 @@
 /** The profile-call conventions of PROVIDERS.md §3.4, shared by every provider file. */
-import { ProviderProfileError } from './provider.js';
+import { ProviderProfileError, type ProviderProfile } from './provider.js';
 
-const PROFILE_TIMEOUT_MS = 10_000;
+/** How long any call to a provider (token, profile, OAuth 1 request) may take. */
+export const PROVIDER_TIMEOUT_MS = 10_000;
 
 /**
  * `GET url` with `Authorization: Bearer <token>` and `Accept: application/json`; anything but 200
@@ -12,7 +13,7 @@ export async function getProfileJson(url: string, accessToken: string, headers: 
   try {
     response = await fetch(url, {
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...headers },
-      signal: AbortSignal.timeout(PROFILE_TIMEOUT_MS),
+      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
       redirect: 'error',
     });
   } catch (err) {
@@ -47,4 +48,27 @@ export function idField(doc: Record<string, unknown>, key: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return '';
+}
+
+/**
+ * The profile of a provider that asserts no "verified" claim and whose address counts as verified
+ * when present (EV = non-empty, PROVIDERS.md §6.17).
+ */
+export function unclaimedEmailProfile(fields: {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly avatarUrl: string;
+  readonly raw: Readonly<Record<string, unknown>>;
+}): ProviderProfile {
+  return {
+    id: fields.id,
+    email: fields.email,
+    emailVerified: fields.email !== '',
+    emailVerifiedClaim: undefined,
+    displayName: fields.displayName,
+    avatarUrl: fields.avatarUrl,
+    locale: '',
+    raw: fields.raw,
+  };
 }

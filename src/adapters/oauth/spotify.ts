@@ -1,7 +1,7 @@
 /** Spotify (PROVIDERS.md §6.6): `GET /v1/me`; EV = non-empty (Spotify does not say whether an address is confirmed). */
 import { endpointSettings } from './endpoint-settings.js';
 import type { OAuth2Spec } from './oauth2.js';
-import { getProfileJson, idField, objectOf, stringField } from './profile-http.js';
+import { getProfileJson, idField, objectOf, stringField, unclaimedEmailProfile } from './profile-http.js';
 import type { ProviderProfile } from './provider.js';
 
 /** The first image's URL, if any. */
@@ -13,17 +13,13 @@ function firstImageUrl(images: unknown): string {
 
 /** `GET /v1/me` → profile. */
 export function spotifyProfileOf(me: Record<string, unknown>): ProviderProfile {
-  const email = stringField(me, 'email');
-  return {
+  return unclaimedEmailProfile({
     id: idField(me, 'id'),
-    email,
-    emailVerified: email !== '',
-    emailVerifiedClaim: undefined,
+    email: stringField(me, 'email'),
     displayName: stringField(me, 'display_name'),
     avatarUrl: firstImageUrl(me['images']),
-    locale: '',
     raw: me,
-  };
+  });
 }
 
 export const spotify: OAuth2Spec = {

@@ -5,7 +5,7 @@
  */
 import { endpointSettings } from './endpoint-settings.js';
 import type { OAuth2Spec } from './oauth2.js';
-import { getProfileJson, idField, objectOf, stringField } from './profile-http.js';
+import { getProfileJson, idField, objectOf, stringField, unclaimedEmailProfile } from './profile-http.js';
 import { ProviderProfileError, type ProviderProfile } from './provider.js';
 import { mendingTokenFetch, scopeAsString } from './token-response.js';
 
@@ -14,17 +14,13 @@ export function twitchProfileOf(body: Record<string, unknown>): ProviderProfile 
   const data = body['data'];
   if (!Array.isArray(data) || data.length === 0) throw new ProviderProfileError('twitch: /helix/users returned no user');
   const user = objectOf(data[0], 'twitch: user');
-  const email = stringField(user, 'email');
-  return {
+  return unclaimedEmailProfile({
     id: idField(user, 'id'),
-    email,
-    emailVerified: email !== '',
-    emailVerifiedClaim: undefined,
+    email: stringField(user, 'email'),
     displayName: stringField(user, 'display_name'),
     avatarUrl: stringField(user, 'profile_image_url'),
-    locale: '',
     raw: body,
-  };
+  });
 }
 
 export const twitch: OAuth2Spec = {

@@ -13,7 +13,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import type { Config, TwitterProviderConfig } from '../../config/types.js';
-import { objectOf, stringField } from './profile-http.js';
+import { objectOf, PROVIDER_TIMEOUT_MS, stringField, unclaimedEmailProfile } from './profile-http.js';
 import {
   ProviderProfileError,
   type AuthorizationStart,
@@ -24,8 +24,6 @@ import {
   type ProviderTokens,
 } from './provider.js';
 
-const TIMEOUT_MS = 10_000;
-
 /**
  * The access-token secret of tokens this module issued, for the profile call that follows in the
  * same request. Kept beside the tokens rather than in them, so it is never stored or returned as
@@ -35,18 +33,14 @@ const accessSecrets = new WeakMap<ProviderTokens, string>();
 
 /** Twitter's `verify_credentials` document → profile (EV = non-empty). */
 export function twitterProfileOf(user: Record<string, unknown>): ProviderProfile {
-  const email = stringField(user, 'email');
-  return {
+  // Twitter returns an address only once it is confirmed, but asserts nothing in a claim.
+  return unclaimedEmailProfile({
     id: stringField(user, 'id_str'),
-    email,
-    emailVerified: email !== '',
-    // Twitter returns an address only once it is confirmed, but asserts nothing in a claim.
-    emailVerifiedClaim: undefined,
+    email: stringField(user, 'email'),
     displayName: stringField(user, 'name'),
     avatarUrl: stringField(user, 'profile_image_url_https'),
-    locale: '',
     raw: user,
-  };
+  });
 }
 
 interface RequestToken {
@@ -84,7 +78,7 @@ export function createTwitterProvider(config: Config): OAuthProvider | null {
     return fetch(target, {
       method,
       headers: { ...oauth.toHeader({ ...authorized, ...oauthExtras }), accept: 'application/json' },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
       redirect: 'error',
     });
   }

@@ -5,7 +5,7 @@
  */
 import { endpointSettings } from './endpoint-settings.js';
 import type { OAuth2Spec } from './oauth2.js';
-import { getProfileJson, idField, objectOf, stringField } from './profile-http.js';
+import { getProfileJson, idField, objectOf, stringField, unclaimedEmailProfile } from './profile-http.js';
 import type { ProviderProfile } from './provider.js';
 
 /** `emails.preferred`, else `emails.account`. */
@@ -18,17 +18,13 @@ function emailOf(me: Record<string, unknown>): string {
 
 /** `GET /v5.0/me` → profile. */
 export function windowsliveProfileOf(me: Record<string, unknown>): ProviderProfile {
-  const email = emailOf(me);
-  return {
+  return unclaimedEmailProfile({
     id: idField(me, 'id'),
-    email,
-    emailVerified: email !== '',
-    emailVerifiedClaim: undefined,
+    email: emailOf(me),
     displayName: `${stringField(me, 'name')} ${stringField(me, 'last_name')}`,
     avatarUrl: stringField(me, 'profile_image_url'),
-    locale: '',
     raw: me,
-  };
+  });
 }
 
 export const windowslive: OAuth2Spec = {

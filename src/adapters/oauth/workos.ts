@@ -8,7 +8,7 @@
 import type { Config } from '../../config/types.js';
 import { joinedName } from './microsoft.js';
 import { buildAuthorizationUrl } from './oauth2.js';
-import { objectOf, stringField } from './profile-http.js';
+import { objectOf, PROVIDER_TIMEOUT_MS, stringField, unclaimedEmailProfile } from './profile-http.js';
 import {
   ProviderExchangeError,
   ProviderProfileError,
@@ -20,23 +20,18 @@ import {
   type ProviderTokens,
 } from './provider.js';
 
-const TOKEN_TIMEOUT_MS = 10_000;
 const SELECTORS = ['organization', 'connection', 'domain'] as const;
 
 /** WorkOS profile → ours: `id`, `email` (EV = non-empty), `first_name last_name`. */
 export function workosProfileOf(profile: Readonly<Record<string, unknown>>): ProviderProfile {
-  const email = stringField(profile, 'email');
-  return {
+  // WorkOS relays whatever the customer's identity provider asserts; it has no verified claim.
+  return unclaimedEmailProfile({
     id: stringField(profile, 'id'),
-    email,
-    emailVerified: email !== '',
-    // WorkOS relays whatever the customer's identity provider asserts; it has no verified claim.
-    emailVerifiedClaim: undefined,
+    email: stringField(profile, 'email'),
     displayName: joinedName(stringField(profile, 'first_name'), stringField(profile, 'last_name')),
     avatarUrl: '',
-    locale: '',
     raw: profile,
-  };
+  });
 }
 
 async function postToken(url: string, form: URLSearchParams): Promise<Record<string, unknown>> {
@@ -46,7 +41,7 @@ async function postToken(url: string, form: URLSearchParams): Promise<Record<str
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: form,
-      signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
       redirect: 'error',
     });
   } catch (err) {

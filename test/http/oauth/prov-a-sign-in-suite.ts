@@ -29,6 +29,15 @@ let counter = 0;
 const nextId = () => 70_000 + (counter += 1);
 const freshEmail = (tag: string) => `${tag}-${Date.now()}-${(counter += 1)}@example.com`;
 
+/** The raw verified-claim values every provider is tried with: label, claim. */
+const CLAIMS: Array<[string, unknown]> = [
+  ['verified (true)', true],
+  ['unverified (false)', false],
+  ['missing', undefined],
+  ['the string "true"', 'true'],
+  ['the string "false"', 'false'],
+];
+
 /** The provider's page → our callback: a redirect (GET) or an auto-submitted form (POST). */
 async function answerAtProvider(t: TestApp, authorizationUrl: URL, jar: CookieJar): Promise<URL> {
   const page = await fetch(authorizationUrl, { redirect: 'manual' });
@@ -146,13 +155,7 @@ export function describeProvASignIn(suite: ProvASuite): void {
         return { id: user.id, email };
       }
 
-      it.each([
-        ['verified (true)', true],
-        ['unverified (false)', false],
-        ['missing', undefined],
-        ['the string "true"', 'true'],
-        ['the string "false"', 'false'],
-      ])('with the claim %s: links an existing verified account only if the claim is trusted', async (_label, claim) => {
+      it.each(CLAIMS)('with the claim %s: links an existing verified account only if the claim is trusted', async (_label, claim) => {
         const user = await existingUser(true);
         setup.fake.account = suite.account(nextId(), user.email, claim);
         const { final } = await signIn(t, provider, { redirectTo: R });
@@ -165,13 +168,7 @@ export function describeProvASignIn(suite: ProvASuite): void {
         }
       });
 
-      it.each([
-        ['verified (true)', true],
-        ['unverified (false)', false],
-        ['missing', undefined],
-        ['the string "true"', 'true'],
-        ['the string "false"', 'false'],
-      ])("with the claim %s: a new user's address is verified as the reference decides", async (_label, claim) => {
+      it.each(CLAIMS)("with the claim %s: a new user's address is verified as the reference decides", async (_label, claim) => {
         const email = freshEmail('fresh');
         setup.fake.account = suite.account(nextId(), email, claim);
         const { final } = await signIn(t, provider, { redirectTo: R });

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/adapters/clock/clock.js';
-import type { Database } from '../../../src/store/db.js';
-import { openPostgres } from '../../../src/store/postgres.js';
-import { expectContract, expectError, startTestApp, uniqueEmail, type TestApp } from '../../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { expectContract, expectError, uniqueEmail, type TestApp } from '../../support/app.js';
 import { storedTokenHash } from '../../support/sdk.js';
+import { startTwoInstances, type TwoInstances } from '../../support/two-instances.js';
 
 // Two Latchkey instances behind one load balancer: same PostgreSQL database, each with its own
 // connection pool, sharing nothing in memory. Everything a session needs, including the reuse
@@ -16,23 +14,17 @@ const GRACE_MS = 30_000;
 const PASSWORD = 'scale-Passw0rd!';
 
 describe.runIf(process.env['TEST_DATABASE_URL'])('two instances on one PostgreSQL database', () => {
-  let database: TestDatabase;
-  let secondPool: Database;
+  let instances: TwoInstances | undefined;
   let a: TestApp;
   let b: TestApp;
   const clock = new ManualClock(new Date());
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    secondPool = openPostgres(database.url!, { max: 5 });
-    a = await startTestApp({ database, clock, env: ENV });
-    b = await startTestApp({ database: { db: secondPool, url: database.url, drop: async () => undefined }, clock, env: ENV });
+    instances = await startTwoInstances({ clock, env: ENV });
+    ({ a, b } = instances);
   });
   afterAll(async () => {
-    await b?.close();
-    await a?.close();
-    await secondPool?.close();
-    await database?.drop();
+    await instances?.close();
   });
 
   async function signUp(app: TestApp): Promise<{ email: string; userId: string; refreshToken: string; refreshTokenId: string }> {

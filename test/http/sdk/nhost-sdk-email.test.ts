@@ -3,7 +3,7 @@ import * as nhostAuth from '@nhost/nhost-js/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_URL, expectContract, startTestApp, uniqueEmail, type TestApp } from '../../support/app.js';
 import type { CapturedMail } from '../../support/mailbox.js';
-import { createSdk, sdkFailure, sdkResponse, type SdkHarness } from '../../support/sdk.js';
+import { createSdk, sdkFailure, sdkResponse, storedSession, type SdkHarness } from '../../support/sdk.js';
 
 // The official client (@nhost/nhost-js 4.x) through the e-mail journeys, with the mail read from a
 // real SMTP server: magic link (with and without PKCE), password reset and sign-up verification.
@@ -28,13 +28,6 @@ beforeAll(async () => {
   t = await startTestApp({ env: ENV });
 });
 afterAll(() => t?.close());
-
-/** The session the SDK keeps; fails the test when there is none. */
-function storedSession(sdk: SdkHarness) {
-  const session = sdk.nhost.getUserSession();
-  expect(session, 'the SDK holds no session').not.toBeNull();
-  return session!;
-}
 
 /** Opens the mail's link as the browser would, via the SDK's URL builder; returns the redirect target. */
 async function openLink(sdk: SdkHarness, mail: CapturedMail): Promise<URL> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, expectContract, expectError, startTestApp, uniqueEmail, type TestApp } from '../../support/app.js';
-import { createSdk, sdkFailure, sdkResponse, type SdkHarness } from '../../support/sdk.js';
+import { createSdk, sdkFailure, sdkResponse, storedSession } from '../../support/sdk.js';
 import { SECURITY_FAILURE_PREFIX } from '../../support/system.js';
 import { totpCode, wrongTotpCode } from '../../support/totp.js';
 
@@ -20,12 +20,6 @@ beforeAll(async () => {
   t = await startTestApp({ env: ENV });
 });
 afterAll(() => t?.close());
-
-function storedSession(sdk: SdkHarness) {
-  const session = sdk.nhost.getUserSession();
-  expect(session, 'the SDK holds no session').not.toBeNull();
-  return session!;
-}
 
 describe('@nhost/nhost-js: TOTP multi-factor authentication', () => {
   it('enrols, signs in with password then code, and turns TOTP off again', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeJwt, expectContract, expectError, startTestApp, uniqueEmail, type TestApp } from '../../support/app.js';
 import type { TestDatabase } from '../../support/database.js';
-import { createSdk, sdkFailure, sdkResponse, storedTokenHash, type SdkHarness } from '../../support/sdk.js';
+import { createSdk, sdkFailure, sdkResponse, storedSession, storedTokenHash, type SdkHarness } from '../../support/sdk.js';
 
 // The official client (@nhost/nhost-js 4.x, createClient with its default middleware) against
 // Latchkey served under /v1, as API-NEWER.md §5 describes it. Every journey also checks the rows.
@@ -32,13 +32,6 @@ async function tokenRows(t: TestApp, userId: string): Promise<TokenRow[]> {
 async function tokenRow(t: TestApp, id: string): Promise<TokenRow | undefined> {
   const { rows } = await t.db.query<TokenRow>('SELECT id, user_id, type, refresh_token_hash FROM auth.refresh_tokens WHERE id = $1', [id]);
   return rows[0];
-}
-
-/** The session the SDK keeps; fails the test when there is none. */
-function storedSession(sdk: SdkHarness) {
-  const session = sdk.nhost.getUserSession();
-  expect(session, 'the SDK holds no session').not.toBeNull();
-  return session!;
 }
 
 /** A user created through the SDK; returns the client holding its session. */

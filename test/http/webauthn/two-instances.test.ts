@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/adapters/clock/clock.js';
-import type { Database } from '../../../src/store/db.js';
-import { openPostgres } from '../../../src/store/postgres.js';
-import { expectContract, expectError, startTestApp, uniqueEmail, type TestApp } from '../../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { expectContract, expectError, uniqueEmail, type TestApp } from '../../support/app.js';
+import { startTwoInstances, type TwoInstances } from '../../support/two-instances.js';
 import { newAuthenticator, WEBAUTHN_ENV } from '../../support/webauthn.js';
 
 // Two Latchkey instances behind one load balancer, sharing only the PostgreSQL database: a
@@ -11,23 +9,17 @@ import { newAuthenticator, WEBAUTHN_ENV } from '../../support/webauthn.js';
 // process memory), and still only once. PostgreSQL only: the embedded database is one process.
 
 describe.runIf(process.env['TEST_DATABASE_URL'])('WebAuthn ceremonies across two instances on one PostgreSQL database', () => {
-  let database: TestDatabase;
-  let secondPool: Database;
+  let instances: TwoInstances | undefined;
   let a: TestApp;
   let b: TestApp;
   const clock = new ManualClock(new Date());
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    secondPool = openPostgres(database.url!, { max: 5 });
-    a = await startTestApp({ database, clock, env: WEBAUTHN_ENV });
-    b = await startTestApp({ database: { db: secondPool, url: database.url, drop: async () => undefined }, clock, env: WEBAUTHN_ENV });
+    instances = await startTwoInstances({ clock, env: WEBAUTHN_ENV });
+    ({ a, b } = instances);
   });
   afterAll(async () => {
-    await b?.close();
-    await a?.close();
-    await secondPool?.close();
-    await database?.drop();
+    await instances?.close();
   });
 
   it('signs up on A and finishes on B, signs in on B and finishes on A, each challenge only once', async () => {
