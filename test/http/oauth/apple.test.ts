@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { startTestApp } from '../../support/app.js';
 import { appleAccount, startFakeApple } from '../../support/fake-providers.js';
 import { startSignIn } from '../../support/oauth-dance.js';
-import { describeProvASignIn, signIn } from './prov-a-sign-in-suite.js';
+import { describeAppleMicrosoftWorkosSignIn, signIn } from './apple-microsoft-workos-sign-in-suite.js';
 
-describeProvASignIn({
+describeAppleMicrosoftWorkosSignIn({
   provider: 'apple',
   startFake: startFakeApple,
   account: (n, email, claim) => appleAccount(`000${n}.apple`, email, claim),

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { capturingLogger, startTestApp } from '../../support/app.js';
 import { microsoftAccount, startFakeAzuread } from '../../support/fake-providers.js';
-import { describeProvASignIn } from './prov-a-sign-in-suite.js';
+import { describeAppleMicrosoftWorkosSignIn } from './apple-microsoft-workos-sign-in-suite.js';
 
-describeProvASignIn({
+describeAppleMicrosoftWorkosSignIn({
   provider: 'azuread',
   startFake: () => startFakeAzuread(),
   account: (n, email) => microsoftAccount(`oid-${n}`, { upn: email, name: `Ada ${n}` }),

@@ -1,7 +1,7 @@
 import { microsoftAccount, startFakeEntraid } from '../../support/fake-providers.js';
-import { describeProvASignIn } from './prov-a-sign-in-suite.js';
+import { describeAppleMicrosoftWorkosSignIn } from './apple-microsoft-workos-sign-in-suite.js';
 
-describeProvASignIn({
+describeAppleMicrosoftWorkosSignIn({
   provider: 'entraid',
   startFake: () => startFakeEntraid('organizations'),
   account: (n, email) => microsoftAccount(`entra-${n}`, { email, given_name: 'Grace', family_name: `Hopper ${n}` }),

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { startTestApp } from '../../support/app.js';
 import { startFakeWorkos, workosAccount } from '../../support/fake-providers.js';
 import { signInWithProvider } from '../../support/oauth-dance.js';
-import { describeProvASignIn } from './prov-a-sign-in-suite.js';
+import { describeAppleMicrosoftWorkosSignIn } from './apple-microsoft-workos-sign-in-suite.js';
 
-describeProvASignIn({
+describeAppleMicrosoftWorkosSignIn({
   provider: 'workos',
   startFake: startFakeWorkos,
   account: (n, email) => workosAccount(`prof_${n}`, email),

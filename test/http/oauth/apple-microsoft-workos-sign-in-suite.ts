@@ -12,7 +12,7 @@ import { pkcePair } from '../../support/mail-links.js';
 import { CookieJar, startSignIn } from '../../support/oauth-dance.js';
 import { createSignedInUser } from '../../support/sessions.js';
 
-export interface ProvASuite {
+export interface AppleMicrosoftWorkosSuite {
   provider: 'apple' | 'azuread' | 'entraid' | 'workos';
   startFake: () => Promise<FakeProviderSetup>;
   /** A person at the provider; `claim` is the raw verified claim where the provider has one (undefined = absent). */
@@ -67,7 +67,7 @@ export async function signIn(t: TestApp, provider: string, query: Record<string,
   return { final: await answerAtProvider(t, start.location, start.jar), authorizationUrl: start.location };
 }
 
-export function describeProvASignIn(suite: ProvASuite): void {
+export function describeAppleMicrosoftWorkosSignIn(suite: AppleMicrosoftWorkosSuite): void {
   const { provider } = suite;
   describe(`sign-in with ${provider}`, () => {
     let t: TestApp;
