@@ -86,6 +86,54 @@ describe('worker pool', () => {
     await expect(pool.run(1)).rejects.toBeInstanceOf(PasswordHasherClosedError);
   });
 
+  // Worker.terminate() interrupts a thread wherever it is; inside a native addon's load it aborted
+  // the whole process in CI. A busy loop stands in for that load and for a running job: close()
+  // must let both finish (each marks a shared flag when it does), and only then stop the worker.
+  it('lets a worker finish its start-up before stopping it', async () => {
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const until = Date.now() + 150;
+      while (Date.now() < until);
+      Atomics.store(workerData, 0, 1);
+      parentPort.on('message', (job) => parentPort.postMessage({ ok: true, value: job }));
+    `;
+    pool = createWorkerPool({ source, workerData: done, size: 1, queueLimit: 0 });
+    await pool.close();
+    expect(Atomics.load(done, 0)).toBe(1);
+    expect(pool.stats().workers).toBe(0);
+  });
+
+  it('rejects the running job at close, lets its worker finish the call, then stops it', async () => {
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      parentPort.on('message', (job) => {
+        const until = Date.now() + 150;
+        while (Date.now() < until);
+        Atomics.store(workerData, 0, 1);
+        parentPort.postMessage({ ok: true, value: job });
+      });
+    `;
+    pool = createWorkerPool({ source, workerData: done, size: 1, queueLimit: 0 });
+    const running = pool.run(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed = pool.close();
+    await expect(running).rejects.toBeInstanceOf(PasswordHasherClosedError);
+    await closed;
+    expect(Atomics.load(done, 0)).toBe(1);
+  });
+
+  it('terminates a worker that does not stop within the grace', async () => {
+    const source = `
+      require('node:worker_threads').parentPort.on('message', () => {});
+      for (;;);
+    `;
+    pool = createWorkerPool({ source, size: 1, queueLimit: 0, stopTimeoutMs: 100 });
+    await pool.close();
+    expect(pool.stats().workers).toBe(0);
+  });
+
   it('refuses a size below one or a negative queue limit', () => {
     expect(() => createWorkerPool({ source: SCRIPTED_WORKER, size: 0, queueLimit: 0 })).toThrow(RangeError);
     expect(() => createWorkerPool({ source: SCRIPTED_WORKER, size: 1, queueLimit: 1.5 })).toThrow(RangeError);

@@ -27,11 +27,26 @@ export interface WorkerPoolOptions {
    */
   source: string;
   workerData?: unknown;
+  /** How long `close` waits for a busy worker to finish its job and stop before terminating it. */
+  stopTimeoutMs?: number;
   /** Number of worker threads, at least 1. */
   size: number;
   /** Jobs allowed to wait for a worker; the next one is refused with `PasswordQueueFullError`. */
   queueLimit: number;
 }
+
+/**
+ * Sent by `close`. The handler that the pool puts before the worker's own source stops the thread
+ * from JavaScript, between jobs. `Worker.terminate()` instead lands wherever the thread happens to
+ * be: in the middle of loading a native addon (bcrypt) it aborts the whole process with
+ * "terminate called after throwing an instance of 'Napi::Error'", which is what crashed a CI run.
+ */
+const STOP_MESSAGE = 'latchkey-worker-pool:stop';
+const STOP_HANDLER = `require('node:worker_threads').parentPort.on('message', (message) => {
+  if (message === ${JSON.stringify(STOP_MESSAGE)}) process.exit(0);
+});
+`;
+const DEFAULT_STOP_TIMEOUT_MS = 30_000;
 
 /** What a worker posts back for each job. */
 export type WorkerReply = { ok: true; value: unknown } | { ok: false; message: string };
@@ -50,7 +65,7 @@ interface Slot {
 }
 
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
-  const { source, workerData, size, queueLimit } = options;
+  const { source, workerData, size, queueLimit, stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS } = options;
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`worker pool size must be a positive integer, got ${size}`);
   if (!Number.isInteger(queueLimit) || queueLimit < 0) {
     throw new RangeError(`worker pool queue limit must be a non-negative integer, got ${queueLimit}`);
@@ -61,7 +76,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let closing: Promise<void> | null = null;
 
   function spawn(slot: Slot): Worker {
-    const worker = new Worker(source, { eval: true, workerData });
+    // The source is plain CommonJS: the parent's loader flags (tsx, --input-type=module) would only
+    // slow its start or break it.
+    const worker = new Worker(STOP_HANDLER + source, { eval: true, workerData, execArgv: [] });
     // An idle pool must not keep the process alive; a busy worker is ref'd in `start`.
     worker.unref();
     worker.on('message', (reply: unknown) => settle(slot, worker, reply));
@@ -124,6 +141,23 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     else if (task) spawn(slot);
   }
 
+  /**
+   * Asks a worker to stop once its current job (or its start-up) is over, and resolves when it has.
+   * Only a worker stuck past `stopTimeoutMs` is terminated from outside.
+   */
+  function stop(worker: Worker): Promise<void> {
+    return new Promise((resolve) => {
+      // A worker that has already exited answers `terminate` at once: the timer also ends the wait
+      // for an 'exit' that was emitted before this listener existed.
+      const timer = setTimeout(() => void worker.terminate().finally(resolve), stopTimeoutMs);
+      worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.postMessage(STOP_MESSAGE);
+    });
+  }
+
   for (const slot of slots) spawn(slot);
 
   return {
@@ -142,8 +176,12 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     close() {
       closing ??= (async () => {
         for (const task of queue.splice(0)) task.reject(new PasswordHasherClosedError());
-        // Running jobs are rejected by `onExit` as their workers stop.
-        await Promise.all(slots.map((slot) => slot.worker?.terminate()));
+        for (const slot of slots) {
+          const task = slot.task;
+          slot.task = null;
+          task?.reject(new PasswordHasherClosedError());
+        }
+        await Promise.all(slots.map((slot) => (slot.worker ? stop(slot.worker) : undefined)));
       })();
       return closing;
     },
