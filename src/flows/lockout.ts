@@ -1,4 +1,5 @@
-import { deleteLockout, upsertLockoutAttempt } from '../store/lockouts.js';
+import { PasswordQueueFullError } from '../adapters/password/password-hasher.js';
+import { deleteLockout, releaseLockoutAttempt, upsertLockoutAttempt } from '../store/lockouts.js';
 import type { Queryable } from '../store/db.js';
 import type { FlowDeps } from './deps.js';
 
@@ -39,4 +40,19 @@ export async function claimAttempt(deps: FlowDeps, kind: LockoutKind, account: s
 export async function recordSuccess(deps: FlowDeps, kind: LockoutKind, account: string, db: Queryable = deps.db): Promise<void> {
   if (deps.config.lockout.maxFailures === 0) return;
   await deleteLockout(db, kind, accountKey(account));
+}
+
+/**
+ * Runs the check of a claimed attempt. When the password-hash queue sheds the check (429), the
+ * secret was never compared: the attempt is taken back, so a busy server cannot lock its users out.
+ */
+export async function checkClaimedAttempt<T>(deps: FlowDeps, kind: LockoutKind, account: string, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof PasswordQueueFullError && deps.config.lockout.maxFailures !== 0) {
+      await releaseLockoutAttempt(deps.db, kind, accountKey(account));
+    }
+    throw err;
+  }
 }

@@ -1,7 +1,7 @@
 import { AuthError } from '../errors.js';
 import { findUserByEmail, updateUserTicket } from '../store/users.js';
 import type { FlowDeps } from './deps.js';
-import { claimAttempt, recordSuccess } from './lockout.js';
+import { checkClaimedAttempt, claimAttempt, recordSuccess } from './lockout.js';
 import { issueSession, type Session } from './session.js';
 import { checkUser } from './user-checks.js';
 import { newTicket } from './rules/tickets.js';
@@ -19,7 +19,8 @@ export type SignInResult = { session: Session } | { mfa: { ticket: string } };
 export async function signInWithEmailPassword(deps: FlowDeps, input: { email: string; password: string }): Promise<SignInResult> {
   const user = await findUserByEmail(deps.db, input.email);
   const isAllowed = await claimAttempt(deps, 'password', input.email);
-  const isPasswordCorrect = await deps.hasher.verify(input.password, user?.passwordHash);
+  const verify = () => deps.hasher.verify(input.password, user?.passwordHash);
+  const isPasswordCorrect = await (isAllowed ? checkClaimedAttempt(deps, 'password', input.email, verify) : verify());
   if (!isAllowed || !user || !isPasswordCorrect) throw new AuthError('invalid-email-password');
   await recordSuccess(deps, 'password', input.email);
   checkUser(deps, user);

@@ -28,10 +28,29 @@ export async function upsertLockoutAttempt(db: Queryable, kind: string, account:
        last_failure_at = $3,
        locked_until = ${lockFor(streak)}
      WHERE l.locked_until IS NULL OR l.locked_until <= $3
-     RETURNING failures`,
+     RETURNING failures, (xmax = 0) AS inserted`,
     [kind, account, now, policy.maxFailures, policy.delayMs, policy.forgetAfterMs, policy.maxDelayMs],
   );
-  return r.rows.length === 1;
+  const row = r.rows[0] as { inserted: boolean } | undefined;
+  // The table grows only here, by a new (kind, account): forget the streaks nobody has continued
+  // for `forgetAfterMs` (past any lock, which is at most half that), so guesses at many e-mails
+  // do not pile up rows.
+  if (row?.inserted) {
+    await db.query(`DELETE FROM latchkey.lockouts WHERE last_failure_at < $1::timestamptz - $2 * interval '1 millisecond'`, [now, policy.forgetAfterMs]);
+  }
+  return row !== undefined;
+}
+
+/**
+ * Takes back one attempt whose answer was never checked (the password-hash queue shed it with
+ * 429). The claim succeeded, so the account was not locked before it: any lock it set goes too.
+ */
+export async function releaseLockoutAttempt(db: Queryable, kind: string, account: string): Promise<void> {
+  await db.query(
+    `UPDATE latchkey.lockouts SET failures = GREATEST(failures - 1, 0), locked_until = NULL
+     WHERE kind = $1 AND account = $2`,
+    [kind, account],
+  );
 }
 
 /** A success ends the streak and any lock. */

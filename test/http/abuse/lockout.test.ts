@@ -100,6 +100,20 @@ describe('lockout after wrong passwords', () => {
   });
 });
 
+describe('lockout rows', () => {
+  it('are forgotten a day after the last attempt, when a new account starts a streak', async () => {
+    const [old, recent, fresh] = [uniqueEmail('old-streak'), uniqueEmail('recent-streak'), uniqueEmail('new-streak')];
+    await signIn(t, old, 'guess');
+    t.clock.advance(12 * 60 * MINUTE_MS);
+    await signIn(t, recent, 'guess');
+    t.clock.advance(12 * 60 * MINUTE_MS + 1);
+    await signIn(t, fresh, 'guess');
+    expect(await lockoutRow(t, 'password', old)).toBeUndefined();
+    expect(await lockoutRow(t, 'password', recent)).toMatchObject({ failures: 1 });
+    expect(await lockoutRow(t, 'password', fresh)).toMatchObject({ failures: 1 });
+  });
+});
+
 describe('lockout after wrong e-mail codes', () => {
   async function sendCode(email: string): Promise<string> {
     expect((await otp.request('POST', '/signin/otp/email', { body: { email } })).status).toBe(200);

@@ -36,3 +36,47 @@ describe('password hashing under load', () => {
     expect((await t.request('POST', '/signin/email-password', { body: { email, password } })).status).toBe(200);
   });
 });
+
+// A shed sign-in never compared the password, so it must not count towards the per-account
+// lockout (docs/compat.md S22): otherwise a busy server would lock out users who typed it right.
+describe('password hashing under load, with the lockout on', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        AUTH_EMAIL_SIGNIN_EMAIL_VERIFIED_REQUIRED: 'false',
+        AUTH_PASSWORD_HASH_COST: '13',
+        AUTH_PASSWORD_HASH_WORKERS: '1',
+        AUTH_PASSWORD_HASH_QUEUE_LIMIT: '1',
+        AUTH_LOCKOUT_MAX_FAILURES: '2',
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  const signIn = (email: string, password: string) => t.request('POST', '/signin/email-password', { body: { email, password } });
+
+  it('does not count shed attempts towards the lock', async () => {
+    const password = 'correct-horse-battery';
+    const [busy, shed] = [uniqueEmail('busy'), uniqueEmail('shed')];
+    for (const email of [busy, shed]) {
+      expect((await t.request('POST', '/signup/email-password', { body: { email, password } })).status).toBe(200);
+    }
+
+    // Another user's sign-ins fill the worker and the queue; only then do three of ours arrive.
+    const filling = [signIn(busy, password), signIn(busy, password)];
+    const hasher = t.app.deps().hasher;
+    await expect.poll(() => hasher.stats(), { timeout: 10_000, interval: 5 }).toMatchObject({ busy: 1, queued: 1 });
+    const ours = await Promise.all([signIn(shed, password), signIn(shed, password), signIn(shed, password)]);
+    expect(ours.map((a) => a.status)).toEqual([429, 429, 429]);
+    expect((await Promise.all(filling)).map((a) => a.status)).toEqual([200, 200]);
+
+    // Three claimed attempts would have locked the account (limit 2); none of them was checked.
+    const { rows } = await t.db.query<{ failures: number; locked_until: Date | null }>(
+      'SELECT failures, locked_until FROM latchkey.lockouts WHERE kind = $1 AND account = $2',
+      ['password', shed.toLowerCase()],
+    );
+    expect(rows[0] ?? { failures: 0, locked_until: null }).toMatchObject({ failures: 0, locked_until: null });
+    expect((await signIn(shed, password)).status).toBe(200);
+  });
+});
