@@ -73,7 +73,12 @@ export async function changeActiveMfa(deps: FlowDeps, auth: AuthContext, input: 
   if (isActivation && user.activeMfaType === 'totp') throw new AuthError('totp-already-active');
   if (!isActivation && user.activeMfaType !== 'totp') throw new AuthError('disabled-mfa-totp');
   if (!user.totpSecret) throw new AuthError('no-totp-secret');
-  if (!isCodeOfUser(deps, user.totpSecret, input.code)) throw new AuthError('invalid-totp');
+  // The account lockout covers these codes too, on the same streak as sign-in: a stolen access
+  // token must not buy unlimited guesses at the code that turns the second factor off. While
+  // locked, the right code answers as a wrong one.
+  const isAllowed = await claimAttempt(deps, 'totp', user.id);
+  if (!isAllowed || !isCodeOfUser(deps, user.totpSecret, input.code)) throw new AuthError('invalid-totp');
+  await recordSuccess(deps, 'totp', user.id);
   // The secret is kept on deactivation, as in the reference.
   await updateUserActiveMfaType(deps.db, user.id, isActivation ? 'totp' : null);
 }

@@ -25,6 +25,22 @@ afterAll(async () => {
   await twilio?.close();
 });
 
+describe('lockout on TOTP codes at POST /user/mfa', () => {
+  it('stops a holder of an access token from guessing the code that turns TOTP off', async () => {
+    const t = totpApp;
+    const user = await createSignedInUser(t, { email: uniqueEmail('lock-mfa-off') });
+    const secret = await enrolTotp(t, user.session.accessToken);
+    const turnOff = (code: string) => t.request('POST', '/user/mfa', { token: user.session.accessToken, body: { code, activeMfaType: '' } });
+    for (let i = 0; i < 3; i++) expectError(await turnOff(wrongTotpCode(secret, t.clock.now())), 401, 'invalid-totp');
+    expectError(await turnOff(totpCode(secret, t.clock.now())), 401, 'invalid-totp');
+    const { rows } = await t.db.query<{ active_mfa_type: string | null }>('SELECT active_mfa_type FROM auth.users WHERE id = $1', [user.id]);
+    expect(rows[0]?.active_mfa_type).toBe('totp');
+
+    t.clock.advance(2 * MINUTE_MS);
+    expect((await turnOff(totpCode(secret, t.clock.now()))).status).toBe(200);
+  });
+});
+
 describe('lockout on TOTP codes at sign-in', () => {
   it('refuses even the right code after the failures, across fresh tickets, until the delay has passed', async () => {
     const t = totpApp;
