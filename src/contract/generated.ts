@@ -3408,7 +3408,7 @@ export interface paths {
         put?: never;
         /**
          * Start signing in with a passkey
-         * @description Without `email` (or without a body), a discoverable-credential ceremony: the authenticator picks the account. With `email`, the options list that user's security keys. Gated by `AUTH_WEBAUTHN_ENABLED`.
+         * @description Without `email` (or without a body), a discoverable-credential ceremony: the authenticator picks the account. With `email`, the options list that user's security keys; an unknown e-mail, or an account without keys, gets a stable decoy key instead of an error, so the answer does not tell which addresses have accounts (the ceremony then fails at `/verify`). Gated by `AUTH_WEBAUTHN_ENABLED`.
          */
         post: operations["signInWebauthn"];
         delete?: never;

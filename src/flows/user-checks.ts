@@ -1,5 +1,5 @@
 import { AuthError } from '../errors.js';
-import { findUserById, findUserByEmail, type UserRow } from '../store/users.js';
+import { findUserById, type UserRow } from '../store/users.js';
 import type { Queryable } from '../store/db.js';
 import type { FlowDeps } from './deps.js';
 import { assertUserCanSignIn, findUserStateError, type UserCheckVariant, type UserStateErrorCode } from './rules/user-state.js';
@@ -32,14 +32,6 @@ export function isEmailAccepted(deps: FlowDeps, email: string): boolean {
 /** *User by token* (API.md §1.12.1): no row → invalid-email-password; then V-USER. */
 export async function loadCheckedUser(deps: FlowDeps, db: Queryable, userId: string): Promise<UserRow> {
   const user = await findUserById(db, userId);
-  if (!user) throw new AuthError('invalid-email-password');
-  checkUser(deps, user);
-  return user;
-}
-
-/** *User by e-mail*: no row → invalid-email-password; then V-USER. */
-export async function loadCheckedUserByEmail(deps: FlowDeps, db: Queryable, email: string): Promise<UserRow> {
-  const user = await findUserByEmail(db, email);
   if (!user) throw new AuthError('invalid-email-password');
   checkUser(deps, user);
   return user;

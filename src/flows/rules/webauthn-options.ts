@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Schemas } from '../../contract/types.js';
 import { PUBLIC_KEY_ALGORITHMS, type RelyingParty } from '../../adapters/webauthn/webauthn.js';
 
@@ -42,6 +43,16 @@ export function buildRequestOptions(input: { rp: RelyingParty; challenge: string
   const options: RequestOptions = { challenge: input.challenge, timeout: input.timeoutMs, rpId: input.rp.id, userVerification: 'preferred' };
   if (input.allowCredentialIds !== undefined) options.allowCredentials = descriptors(input.allowCredentialIds);
   return options;
+}
+
+/**
+ * The credential id offered for an e-mail that has no keys (unknown, or an account without any):
+ * stable per address (an HMAC under a server secret), so asking twice answers the same, and shaped
+ * like a real one, so the answer does not tell such an e-mail from an account with a passkey.
+ */
+export function decoyCredentialIds(secret: Uint8Array, email: string): string[] {
+  const mac = createHmac('sha256', secret).update(`latchkey:webauthn-decoy:${email.trim().toLowerCase()}`).digest();
+  return [mac.toString('base64url')];
 }
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

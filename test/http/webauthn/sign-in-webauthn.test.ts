@@ -87,16 +87,42 @@ describe('POST /signin/webauthn and /signin/webauthn/verify', () => {
     expectError(await t.request('POST', '/signin/webauthn/verify', { body: { credential: user.authenticator.get(elevate.body) } }), 400, 'invalid-request');
   });
 
-  it('answers the user-state errors and invalid-request for a user without keys', async () => {
-    expectError(await t.request('POST', '/signin/webauthn', { body: { email: uniqueEmail('nobody') } }), 401, 'invalid-email-password');
+  // Deliberate difference (docs/compat.md S30): the reference answers invalid-email-password,
+  // invalid-request or disabled-user here, telling anyone which e-mails have accounts.
+  it('answers an unknown e-mail, an account without keys and a disabled account alike', async () => {
+    const nobody = uniqueEmail('nobody');
     const withoutKey = await createSignedInUser(t);
-    expectError(await t.request('POST', '/signin/webauthn', { body: { email: withoutKey.email } }), 400, 'invalid-request');
-
+    const withKey = await signUpWithPasskey(t);
     const disabled = await signUpWithPasskey(t);
-    const begin = await t.request('POST', '/signin/webauthn');
     await t.db.query('UPDATE auth.users SET disabled = true WHERE id = $1', [disabled.id]);
-    expectError(await t.request('POST', '/signin/webauthn/verify', { body: { credential: disabled.authenticator.get(begin.body) } }), 401, 'disabled-user');
-    expectError(await t.request('POST', '/signin/webauthn', { body: { email: disabled.email } }), 401, 'disabled-user');
+
+    const begin = (email: string) => t.request('POST', '/signin/webauthn', { body: { email } });
+    const answers = await Promise.all([nobody, withoutKey.email, withKey.email, disabled.email].map(begin));
+    for (const answer of answers) {
+      expect(answer.status, answer.text).toBe(200);
+      expectContract('signInWebauthn', answer);
+      expect(answer.body).toEqual({
+        challenge: expect.any(String),
+        timeout: 60000,
+        rpId: 'localhost',
+        userVerification: 'preferred',
+        allowCredentials: [{ type: 'public-key', id: expect.stringMatching(/^[A-Za-z0-9_-]{16,}$/) }],
+      });
+    }
+    // The decoy is stable per address (asking again tells nothing), and differs between addresses.
+    const again = await begin(nobody);
+    expect(again.body.allowCredentials).toEqual(answers[0]!.body.allowCredentials);
+    expect(answers[1]!.body.allowCredentials).not.toEqual(answers[0]!.body.allowCredentials);
+
+    // No authenticator holds a decoy; an assertion made anyway (without a user handle) fails as a
+    // wrong key does.
+    const forced = withKey.authenticator.get(answers[0]!.body, { credential: withKey.authenticator.credentials[0], userHandle: null });
+    expectError(await t.request('POST', '/signin/webauthn/verify', { body: { credential: forced } }), 400, 'invalid-request');
+
+    // The user-state errors go to whoever proves a key of the account.
+    expectError(await t.request('POST', '/signin/webauthn/verify', { body: { credential: disabled.authenticator.get(answers[3]!.body) } }), 401, 'disabled-user');
+    const discoverable = await t.request('POST', '/signin/webauthn');
+    expectError(await t.request('POST', '/signin/webauthn/verify', { body: { credential: disabled.authenticator.get(discoverable.body) } }), 401, 'disabled-user');
   });
 
   it('refuses a discoverable assertion without a usable user handle with 400', async () => {
