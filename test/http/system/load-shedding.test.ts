@@ -1,19 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniqueEmail, type TestApp } from '../../support/app.js';
 
+/** One hash at a time (~0.3-0.7 s each at cost 13), one waiting: the queue fills before it drains. */
+function startBusyApp(env: Record<string, string> = {}): Promise<TestApp> {
+  return startTestApp({
+    env: {
+      AUTH_EMAIL_SIGNIN_EMAIL_VERIFIED_REQUIRED: 'false',
+      AUTH_PASSWORD_HASH_COST: '13',
+      AUTH_PASSWORD_HASH_WORKERS: '1',
+      AUTH_PASSWORD_HASH_QUEUE_LIMIT: '1',
+      ...env,
+    },
+  });
+}
+
 // Deliberate difference S5 (docs/compat.md): a full password-hash queue answers 429 at once
 // instead of letting latency grow without bound.
 describe('password hashing under load', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({
-      env: {
-        AUTH_EMAIL_SIGNIN_EMAIL_VERIFIED_REQUIRED: 'false',
-        AUTH_PASSWORD_HASH_COST: '13', // ~0.3-0.7 s a hash: the queue fills before it drains
-        AUTH_PASSWORD_HASH_WORKERS: '1',
-        AUTH_PASSWORD_HASH_QUEUE_LIMIT: '1',
-      },
-    });
+    t = await startBusyApp();
   });
   afterAll(() => t.close());
 
@@ -42,15 +48,7 @@ describe('password hashing under load', () => {
 describe('password hashing under load, with the lockout on', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({
-      env: {
-        AUTH_EMAIL_SIGNIN_EMAIL_VERIFIED_REQUIRED: 'false',
-        AUTH_PASSWORD_HASH_COST: '13',
-        AUTH_PASSWORD_HASH_WORKERS: '1',
-        AUTH_PASSWORD_HASH_QUEUE_LIMIT: '1',
-        AUTH_LOCKOUT_MAX_FAILURES: '2',
-      },
-    });
+    t = await startBusyApp({ AUTH_LOCKOUT_MAX_FAILURES: '2' });
   });
   afterAll(() => t.close());
 
